@@ -1,0 +1,116 @@
+"""The pipeline: read the sources, apply the transforms, render each format, write atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from . import model as m
+from .diagnostics import BuildError, InputError, Reporter
+from .ingest import read_source
+from .manifest import Manifest, locate
+from .output import write_atomic
+from .readers import reader_for
+from .renderers import FORMATS, extension, get_renderer
+from .renderers.context import RenderContext
+from .resources import Resources
+from .theme import load_theme
+from .transforms import apply_transforms
+
+PACKAGE_STYLES = Path(__file__).resolve().parent.parent / "styles"
+
+
+def default_styles_dir() -> Path:
+    local = Path("styles")
+    return local if (local / "theme.toml").is_file() else PACKAGE_STYLES
+
+
+def read_book(manifest: Manifest, reporter: Reporter) -> m.Book:
+    """Every source through its reader, with the manifest's per-source metadata; no transforms yet."""
+    articles = []
+    for entry in manifest.sources:
+        shown = os.path.relpath(entry.path) if not entry.path.is_absolute() else str(entry.path)
+        reader = reader_for(entry.path.name)
+        if reader is None:
+            raise InputError(entry.pos, f"no reader for '{entry.path.name}'")
+        article = reader(read_source(entry.path, shown), shown, reporter)
+        overrides = {k: v for k, v in (("publisher", entry.publisher), ("url", entry.url),
+                                        ("language", entry.language)) if v}
+        if overrides:
+            article = replace(article, meta=replace(article.meta, **overrides))
+        articles.append(article)
+    meta = m.BookMeta(
+        title=manifest.title, subtitle=manifest.subtitle, date=manifest.date,
+        prepared_by=manifest.prepared_by, distribution=manifest.distribution,
+        language=manifest.language, page_size=manifest.page_size, slug=manifest.slug,
+        identifier=manifest.identifier, publisher=manifest.publisher,
+        description=manifest.description, glossary=manifest.glossary,
+    )
+    return m.Book(meta, tuple(articles))
+
+
+def load_book(source: Path, reporter: Reporter | None = None) -> m.Book:
+    """The finished model of SOURCE: read and transformed, ready for any renderer."""
+    reporter = reporter or Reporter()
+    manifest = locate(source)
+    book = apply_transforms(read_book(manifest, reporter), reporter)
+    if book.meta.date is None:
+        book = replace(book, meta=replace(book.meta, date=build_time(book).date()))
+    return book
+
+
+def build_time(book: m.Book) -> dt.datetime:
+    """SOURCE_DATE_EPOCH, else the manifest's date, else the newest source date; the clock last."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise InputError(m.Pos("SOURCE_DATE_EPOCH", 1, 1), f"'{epoch}' is not a count of seconds") from None
+    dates = [book.meta.date] if book.meta.date else [a.meta.date for a in book.articles if a.meta.date]
+    if dates:
+        newest = max(dates)
+        return dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def build(
+    source: Path,
+    outdir: Path,
+    formats: Iterable[str] = FORMATS,
+    reporter: Reporter | None = None,
+    page_size: str | None = None,
+    styles_dir: Path | None = None,
+    strict: bool = False,
+    progress: Callable[[str], None] = lambda step: None,
+) -> list[Path]:
+    """Build the requested formats; write them only when every one of them succeeded."""
+    reporter = reporter or Reporter()
+    progress("reading sources")
+    manifest = locate(source)
+    book = load_book(source, reporter)
+    styles = styles_dir or default_styles_dir()
+    if strict and reporter.warnings:
+        raise BuildError(str(source), f"{len(reporter.warnings)} warning(s) with --strict")
+    context = RenderContext(
+        styles_dir=styles,
+        build_time=build_time(book),
+        theme=load_theme(styles),
+        resources=Resources([manifest.root, styles], reporter),
+        page_size=page_size or book.meta.page_size,
+        reporter=reporter,
+        workdir=outdir / ".publish" / book.meta.slug,
+    )
+    rendered: list[tuple[Path, bytes]] = []
+    for name in formats:
+        progress(f"rendering {name}")
+        data = get_renderer(name)(book, context)
+        rendered.append((outdir / f"{book.meta.slug}{extension(name)}", data))
+    if strict and reporter.warnings:
+        raise BuildError(str(source), f"{len(reporter.warnings)} warning(s) with --strict")
+    for path, data in rendered:
+        write_atomic(path, data)
+    return [path for path, _ in rendered]

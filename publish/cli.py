@@ -1,0 +1,136 @@
+"""The ``publish`` command.
+
+Exit status: 0 success, 1 a failed build or check, 2 bad input or usage.
+Written paths go to stdout, one per line; progress and messages to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from .diagnostics import BuildError, InputError, Reporter
+from .renderers import FORMATS
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
+    names = [v.strip().lower() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown or not names:
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)} (comma-separated)")
+    return list(dict.fromkeys(names))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show a traceback for every error.")
+@click.version_option(package_name="publish")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Briefing books from Markdown posts and event summaries: PDF, EPUB and Word."""
+    ctx.obj = {"debug": debug}
+
+
+@contextmanager
+def _reporting(ctx: click.Context):
+    """Turn the pipeline's exceptions into messages and exit statuses, without tracebacks."""
+    debug = ctx.obj.get("debug", False)
+    try:
+        yield
+    except InputError as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(str(exc.diagnostic), err=True)
+        ctx.exit(EXIT_INPUT)
+    except BuildError as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(str(exc), err=True)
+        ctx.exit(EXIT_FAILED)
+    except Exception as exc:  # a renderer or library failure: report it, keep the old outputs
+        if debug:
+            traceback.print_exc()
+        click.echo(f"publish: error: build failed: {type(exc).__name__}: {exc}", err=True)
+        if not debug:
+            click.echo("publish: note: run with --debug for the traceback", err=True)
+        ctx.exit(EXIT_FAILED)
+
+
+def _progress_printer() -> tuple[Callable[[str], None], Callable[[], None]]:
+    """A Rich progress display on a terminal; plain lines otherwise (logs, CI)."""
+    if not sys.stderr.isatty():
+        return (lambda step: click.echo(f"publish: {step}", err=True)), (lambda: None)
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                        console=Console(stderr=True), transient=True)
+    task = progress.add_task("starting", total=None)
+    progress.start()
+    return (lambda step: progress.update(task, description=step)), progress.stop
+
+
+def _page_size(value: str | None) -> str | None:
+    return {"a4": "A4", "letter": "Letter"}.get(value.lower()) if value else None
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path), default=Path("content"))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"),
+              show_default=True, help="Folder for the outputs.")
+@click.option("-f", "--formats", default=",".join(FORMATS), show_default=True, callback=_formats,
+              help="Formats to build, comma-separated.")
+@click.option("--page-size", type=click.Choice(["A4", "Letter"], case_sensitive=False),
+              help="Override the manifest's page size for the PDF.")
+@click.option("--styles", "styles_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Theme folder (default: ./styles).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_context
+def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], page_size: str | None,
+          styles_dir: Path | None, strict: bool) -> None:
+    """Build SOURCE (a folder, a briefing.toml or one source file; default: content)."""
+    from .api import build as run_build
+
+    reporter = Reporter(strict=strict)
+    step, stop = _progress_printer()
+    with _reporting(ctx):
+        try:
+            written = run_build(source, outdir, formats, reporter, page_size=_page_size(page_size),
+                                styles_dir=styles_dir, strict=strict, progress=step)
+        finally:
+            stop()
+        for path in written:
+            click.echo(str(path))
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path), default=Path("content"))
+@click.pass_context
+def model(ctx: click.Context, source: Path) -> None:
+    """Print the normalised model of SOURCE as JSON."""
+    from .api import load_book
+    from .serialize import to_json
+
+    with _reporting(ctx):
+        book = load_book(source, Reporter())
+        click.echo(to_json(book), nl=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="publish", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_INPUT
+    except click.exceptions.Abort:
+        click.echo("publish: interrupted", err=True)
+        return 130
+    return EXIT_OK

@@ -1,0 +1,358 @@
+"""The content model: a closed set of immutable, format-neutral node types.
+
+Readers build it, transforms rewrite it (``Book -> Book``), renderers consume
+it.  Nothing here knows about HTML, EPUB or Word.  Every block and article may
+carry a :class:`Pos` saying where in which source it came from, so that later
+errors and checks can point back at the source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """A place in a source file: path as given to the reader, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+def _pos() -> Pos | None:
+    return field(default=None, kw_only=True, compare=False)  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------- inlines
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A run of plain text."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SoftBreak:
+    """A line end inside a paragraph: a space to every renderer."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineBreak:
+    """A hard line break."""
+
+
+@dataclass(frozen=True, slots=True)
+class Emph:
+    """Emphasis (italics)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    """Strong importance (bold)."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Strikeout:
+    """Struck-through text."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Superscript:
+    """Superscript text."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscript:
+    """Subscript text."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """Inline code, set verbatim."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink; ``target`` is a URL or ``#id`` of a heading or article in the book."""
+
+    children: tuple[Inline, ...]
+    target: str
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An image inside running text; ``alt`` is its text equivalent."""
+
+    src: str
+    alt: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteRef:
+    """A reference to the :class:`FootnoteDef` with the same ``note_id`` in the same article."""
+
+    note_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A generic inline container with a semantic role (e.g. ``speaker``, ``abbr``)."""
+
+    role: str
+    children: tuple[Inline, ...]
+
+
+Inline = Union[
+    Text, SoftBreak, LineBreak, Emph, Strong, Strikeout, Superscript, Subscript,
+    Code, Link, Image, FootnoteRef, Span,
+]
+INLINE_TYPES: tuple[type, ...] = Inline.__args__  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A section heading. Level 1 is the article title; sections start at 2."""
+
+    level: int
+    children: tuple[Inline, ...]
+    id: str = ""
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of running text."""
+
+    children: tuple[Inline, ...]
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """One item of a list: a sequence of blocks."""
+
+    blocks: tuple[Block, ...]
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    """An unordered list; ``tight`` lists have no space between items."""
+
+    items: tuple[ListItem, ...]
+    tight: bool = True
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class OrderedList:
+    """A numbered list starting at ``start``."""
+
+    items: tuple[ListItem, ...]
+    start: int = 1
+    tight: bool = True
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A block quotation."""
+
+    blocks: tuple[Block, ...]
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """Preformatted text, optionally tagged with a language."""
+
+    text: str
+    language: str = ""
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class TableCell:
+    """A table cell; ``align`` is ``""``, ``left``, ``center`` or ``right``."""
+
+    children: tuple[Inline, ...]
+    align: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table with header rows and body rows, optionally captioned."""
+
+    head: tuple[tuple[TableCell, ...], ...]
+    body: tuple[tuple[TableCell, ...], ...]
+    caption: tuple[Inline, ...] = ()
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """An image standing alone, with a caption."""
+
+    image: Image
+    caption: tuple[Inline, ...] = ()
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A thematic break."""
+
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class FootnoteDef:
+    """The text of a footnote, referenced by :class:`FootnoteRef` with the same ``note_id``."""
+
+    note_id: str
+    blocks: tuple[Block, ...]
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One turn in a Q&A: who speaks (``speaker`` as written, ``person_id`` once resolved) and what."""
+
+    speaker: str
+    blocks: tuple[Block, ...]
+    person_id: str = ""
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """A Q&A exchange: one question and the answers given to it, in order."""
+
+    question: Turn
+    answers: tuple[Turn, ...]
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Div:
+    """A generic container with a role, e.g. ``source-note`` or ``bio``."""
+
+    role: str
+    blocks: tuple[Block, ...]
+    pos: Pos | None = _pos()
+
+
+Block = Union[
+    Heading, Paragraph, BulletList, OrderedList, Quote, CodeBlock, Table, Figure,
+    Rule, FootnoteDef, Exchange, Div,
+]
+BLOCK_TYPES: tuple[type, ...] = Block.__args__  # type: ignore[attr-defined]
+
+
+# -------------------------------------------------------------------- metadata
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone who wrote, spoke or moderated.
+
+    ``name`` is as the source writes it (``TOMIURA Eiichi``); ``family_name`` and
+    ``given_name`` are in normal case; ``family_first`` records the name order.
+    """
+
+    name: str
+    family_name: str = ""
+    given_name: str = ""
+    family_first: bool = False
+    roles: tuple[str, ...] = ()
+    affiliations: tuple[str, ...] = ()
+    bio: tuple[Block, ...] = ()
+    id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMeta:
+    """What is known about one source document."""
+
+    title: str
+    subtitle: str = ""
+    people: tuple[Person, ...] = ()
+    date: dt.date | None = None
+    timestamp: dt.datetime | None = None
+    publisher: str = ""
+    url: str = ""
+    language: str = ""
+    description: str = ""
+    standfirst: tuple[Block, ...] = ()
+    image: Image | None = None
+    tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    kind: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One source document in the book."""
+
+    id: str
+    meta: ArticleMeta
+    blocks: tuple[Block, ...]
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class BookMeta:
+    """The briefing as a whole, from the manifest."""
+
+    title: str
+    subtitle: str = ""
+    date: dt.date | None = None
+    prepared_by: str = ""
+    distribution: str = ""
+    language: str = "en"
+    page_size: str = "A4"
+    slug: str = "briefing"
+    identifier: str = ""
+    publisher: str = ""
+    description: str = ""
+    glossary: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    """The briefing book: metadata and articles in reading order."""
+
+    meta: BookMeta
+    articles: tuple[Article, ...]
+
+
+NODE_TYPES: tuple[type, ...] = (
+    Pos, *INLINE_TYPES, *BLOCK_TYPES, ListItem, TableCell, Turn, Person,
+    ArticleMeta, Article, BookMeta, Book,
+)

@@ -1,0 +1,34 @@
+"""Renderers: each turns a finished :class:`~publish.model.Book` into the bytes of one format.
+
+They are registered by name and imported only when used, so that building a
+DOCX never loads WeasyPrint.  Renderers never import readers, and only the
+renderer modules import weasyprint, ebooklib or docx.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from ..model import Book
+from .context import RenderContext
+
+Renderer = Callable[[Book, RenderContext], bytes]
+
+# format name -> (module, function, file extension)
+RENDERERS: dict[str, tuple[str, str, str]] = {
+    "pdf": ("publish.renderers.pdf", "render", ".pdf"),
+    "epub": ("publish.renderers.epub", "render", ".epub"),
+    "docx": ("publish.renderers.docx", "render", ".docx"),
+}
+
+FORMATS: tuple[str, ...] = tuple(RENDERERS)
+
+
+def get_renderer(name: str) -> Renderer:
+    module, function, _ = RENDERERS[name]
+    return getattr(importlib.import_module(module), function)
+
+
+def extension(name: str) -> str:
+    return RENDERERS[name][2]

@@ -1,0 +1,26 @@
+"""What every renderer is given besides the book."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Reporter
+from ..resources import Resources
+from ..theme import Theme
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    styles_dir: Path
+    #: The build's timestamp (UTC), from SOURCE_DATE_EPOCH or the manifest: never the clock
+    #: when either is set, so that builds are reproducible.
+    build_time: dt.datetime
+    theme: Theme
+    resources: Resources
+    #: "A4" or "Letter": the manifest's choice unless overridden on the command line.
+    page_size: str = "A4"
+    reporter: Reporter = field(default_factory=Reporter)
+    #: A folder for intermediate files of this build (created on demand).
+    workdir: Path | None = None

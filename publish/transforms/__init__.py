@@ -1,0 +1,31 @@
+"""Ordered ``Book -> Book`` rewrites applied between reading and rendering.
+
+Each transform is a plain function in a small module of its own.  The order
+matters and is written down here, once: later steps rely on earlier ones
+(ids are made from the final, typographically corrected heading text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..diagnostics import Reporter
+from ..model import Book
+from . import defaults, headings, ids, typography
+
+Transform = Callable[[Book, Reporter], Book]
+
+TRANSFORMS: tuple[tuple[str, Transform], ...] = (
+    ("inherit-language", defaults.inherit_language),
+    ("description-as-subtitle", defaults.description_as_subtitle),
+    ("plain-standfirst", defaults.plain_standfirst),
+    ("heading-levels", headings.normalise_levels),
+    ("typography", typography.smarten_book),
+    ("ids", ids.assign_ids),
+)
+
+
+def apply_transforms(book: Book, reporter: Reporter) -> Book:
+    for _, transform in TRANSFORMS:
+        book = transform(book, reporter)
+    return book

@@ -1,0 +1,68 @@
+"""Stable, unique ids for articles, headings, footnotes and people; Q&A speakers tied to people.
+
+Ids are made from text (titles, headings, names), so they survive edits
+elsewhere in the book, and are unique across the whole book, because the EPUB
+and the print HTML may put several articles in one document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from .. import model as m
+from ..diagnostics import Reporter
+from ..names import name_key
+from ..slug import IdAllocator, slugify
+from ..walk import plain_text, rebuild
+
+
+def person_id(person: m.Person) -> str:
+    """The same person gets the same id in every article."""
+    ordered = f"{person.family_name} {person.given_name}" if person.family_name else person.name
+    return "person-" + (slugify(ordered) or "anonymous")
+
+
+def assign_ids(book: m.Book, reporter: Reporter) -> m.Book:
+    allocator = IdAllocator()
+    for reserved in ("contents", "at-a-glance", "cover", "people", "abbreviations"):
+        allocator.take(reserved)
+    people_ids = {person_id(p) for a in book.articles for p in a.meta.people}
+    allocator.used |= people_ids
+    return replace(book, articles=tuple(_article(a, allocator, reporter) for a in book.articles))
+
+
+def _article(article: m.Article, allocator: IdAllocator, reporter: Reporter) -> m.Article:
+    wanted = slugify(article.meta.title, 32)
+    if not wanted and article.pos:
+        wanted = slugify(Path(article.pos.path).stem)
+    article_id = article.id or allocator.take(wanted, "article")
+    if article.id:
+        allocator.used.add(article.id)
+
+    notes: dict[str, str] = {}
+
+    def note_id(label: str) -> str:
+        if label not in notes:
+            notes[label] = allocator.take(f"{article_id}-fn-{slugify(label) or len(notes) + 1}", "note")
+        return notes[label]
+
+    people = tuple(replace(p, id=p.id or person_id(p)) for p in article.meta.people)
+    by_name = {name_key(p.name): p.id for p in people}
+    by_name.update({name_key(p.family_name): p.id for p in people if p.family_name})
+
+    def visit(node):
+        if isinstance(node, m.Heading) and not node.id:
+            return replace(node, id=allocator.take(f"{article_id}--{slugify(plain_text(node.children), 40)}", "section"))
+        if isinstance(node, m.FootnoteRef):
+            return replace(node, note_id=note_id(node.note_id))
+        if isinstance(node, m.FootnoteDef):
+            return replace(node, note_id=note_id(node.note_id))
+        if isinstance(node, m.Turn) and node.speaker and not node.person_id:
+            found = by_name.get(name_key(node.speaker), "")
+            return replace(node, person_id=found) if found else node
+        return node
+
+    blocks = rebuild(article.blocks, visit)
+    meta = replace(article.meta, people=people)
+    return replace(article, id=article_id, meta=meta, blocks=blocks)

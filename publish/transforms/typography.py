@@ -1,0 +1,94 @@
+"""Typographic quotes, dashes and ellipses in running text and titles (never in code or URLs)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .. import model as m
+from ..diagnostics import Reporter
+
+_OPENING_CONTEXT = set(" \t\n([{<“‘—–-/\u00a0")
+
+
+def smarten(text: str, before: str = "") -> str:
+    """Curly quotes by context, ``---`` as an em dash, ``--`` as an en dash, ``...`` as an ellipsis.
+
+    ``before`` is the character preceding ``text`` (from an earlier node), which
+    decides whether a quote at its start opens or closes.
+    """
+    text = text.replace("---", "—").replace("--", "–").replace("...", "…")
+    out: list[str] = []
+    previous = before
+    for index, char in enumerate(text):
+        if char == '"':
+            char = "“" if not previous or previous in _OPENING_CONTEXT else "”"
+        elif char == "'":
+            following = text[index + 1 : index + 2]
+            opening = not previous or previous in _OPENING_CONTEXT
+            # '90s and 'tis are apostrophes even where a quote could open.
+            char = "‘" if opening and not following.isdigit() else "’"
+        out.append(char)
+        previous = char
+    return "".join(out)
+
+
+def _inlines(nodes: tuple[m.Inline, ...], before: str) -> tuple[tuple[m.Inline, ...], str]:
+    out: list[m.Inline] = []
+    for node in nodes:
+        if isinstance(node, m.Text):
+            node = m.Text(smarten(node.text, before))
+            before = node.text[-1:] or before
+        elif isinstance(node, m.Code):
+            before = node.text[-1:] or before
+        elif isinstance(node, (m.SoftBreak, m.LineBreak)):
+            before = " "
+        elif isinstance(node, m.Image):
+            node = replace(node, alt=smarten(node.alt), title=smarten(node.title))
+        elif hasattr(node, "children"):
+            children, before = _inlines(node.children, before)
+            node = replace(node, children=children)
+        out.append(node)
+    return tuple(out), before
+
+
+def _block(block):
+    """Rebuild any node, smartening every inline sequence in it."""
+    from dataclasses import fields, is_dataclass
+
+    if isinstance(block, tuple):
+        return tuple(_block(b) for b in block)
+    if not is_dataclass(block) or isinstance(block, (m.Pos, m.CodeBlock)):
+        return block
+    changes = {}
+    for f in fields(block):
+        value = getattr(block, f.name)
+        if f.name in ("children", "caption") and isinstance(value, tuple):
+            changes[f.name] = _inlines(value, "")[0]
+        elif isinstance(value, tuple) or is_dataclass(value):
+            changes[f.name] = _block(value)
+    return replace(block, **changes)
+
+
+def smarten_book(book: m.Book, reporter: Reporter) -> m.Book:
+    def meta(article_meta: m.ArticleMeta) -> m.ArticleMeta:
+        return replace(
+            article_meta,
+            title=smarten(article_meta.title),
+            subtitle=smarten(article_meta.subtitle),
+            description=smarten(article_meta.description),
+            publisher=smarten(article_meta.publisher),
+            standfirst=_block(article_meta.standfirst),
+            people=tuple(
+                replace(p, affiliations=tuple(smarten(a) for a in p.affiliations), bio=_block(p.bio))
+                for p in article_meta.people
+            ),
+        )
+
+    articles = tuple(replace(a, meta=meta(a.meta), blocks=_block(a.blocks)) for a in book.articles)
+    book_meta = replace(
+        book.meta,
+        title=smarten(book.meta.title),
+        subtitle=smarten(book.meta.subtitle),
+        prepared_by=smarten(book.meta.prepared_by),
+    )
+    return replace(book, meta=book_meta, articles=articles)
