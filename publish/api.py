@@ -42,8 +42,11 @@ def read_book(manifest: Manifest, reporter: Reporter) -> m.Book:
         if overrides:
             article = replace(article, meta=replace(article.meta, **overrides))
         articles.append(article)
+    title = manifest.title
+    if manifest.path is None and len(articles) == 1:
+        title = articles[0].meta.title  # one file built alone: the book is that article
     meta = m.BookMeta(
-        title=manifest.title, subtitle=manifest.subtitle, date=manifest.date,
+        title=title, subtitle=manifest.subtitle, date=manifest.date,
         prepared_by=manifest.prepared_by, distribution=manifest.distribution,
         language=manifest.language, page_size=manifest.page_size, slug=manifest.slug,
         identifier=manifest.identifier, publisher=manifest.publisher,
@@ -58,18 +61,34 @@ def load_book(source: Path, reporter: Reporter | None = None) -> m.Book:
     manifest = locate(source)
     book = apply_transforms(read_book(manifest, reporter), reporter)
     if book.meta.date is None:
-        book = replace(book, meta=replace(book.meta, date=build_time(book).date()))
+        book = replace(book, meta=replace(book.meta, date=_book_date(book)))
     return book
+
+
+def _source_date_epoch() -> dt.datetime | None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(m.Pos("SOURCE_DATE_EPOCH", 1, 1), f"'{epoch}' is not a count of seconds") from None
+
+
+def _book_date(book: m.Book) -> dt.date | None:
+    """The date the cover shows when the manifest gives none: the build's, else the newest source's."""
+    epoch = _source_date_epoch()
+    if epoch:
+        return epoch.date()
+    dates = [a.meta.date for a in book.articles if a.meta.date]
+    return max(dates) if dates else None
 
 
 def build_time(book: m.Book) -> dt.datetime:
     """SOURCE_DATE_EPOCH, else the manifest's date, else the newest source date; the clock last."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    epoch = _source_date_epoch()
     if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise InputError(m.Pos("SOURCE_DATE_EPOCH", 1, 1), f"'{epoch}' is not a count of seconds") from None
+        return epoch
     dates = [book.meta.date] if book.meta.date else [a.meta.date for a in book.articles if a.meta.date]
     if dates:
         newest = max(dates)

@@ -124,7 +124,8 @@ def model(ctx: click.Context, source: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        cli.main(args=argv, prog_name="publish", standalone_mode=False)
+        # Without standalone mode, click returns the status given to ctx.exit().
+        status = cli.main(args=argv, prog_name="publish", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
@@ -133,4 +134,4 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("publish: interrupted", err=True)
         return 130
-    return EXIT_OK
+    return status if isinstance(status, int) else EXIT_OK

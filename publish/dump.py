@@ -84,6 +84,8 @@ def _node(node: Any, depth: int, lines: list[str]) -> None:
         if f.name in ("children", "caption") and isinstance(value, tuple):
             if value:
                 inline_field = (f" {f.name}=" if f.name == "caption" else " ") + inline_text(value)
+        elif f.name in ("head", "body") and isinstance(node, m.Table):
+            nested.append((f.name, value))
         elif isinstance(value, m.Image):
             head.append(f"{f.name}=({_inline(value)})")
         elif dataclasses.is_dataclass(value) and value is not None:
@@ -98,7 +100,12 @@ def _node(node: Any, depth: int, lines: list[str]) -> None:
     lines.append(pad + " ".join(head) + inline_field)
     for name, value in nested:
         children = value if isinstance(value, tuple) else (value,)
-        if name in ("blocks", "items", "articles"):
+        if isinstance(node, m.Table) and name in ("head", "body"):
+            lines.append(f"{pad}  {name}:")
+            for row in children:
+                cells = " | ".join((f"{c.align}: " if c.align else "") + inline_text(c.children) for c in row)
+                lines.append(f"{pad}    Row {cells}")
+        elif name in ("blocks", "items", "articles"):
             for child in children:
                 _node(child, depth + 1, lines)
         else:

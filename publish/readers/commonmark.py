@@ -72,8 +72,9 @@ class Converter:
                 m.ListItem(self.blocks(item.children, self.pos(item, pos)), pos=self.pos(item, pos))
                 for item in node.children
             )
+            # markdown-it marks the paragraphs of tight lists as hidden.
             tight = all(
-                p.token.hidden if p.token else False
+                p.nester_tokens.opening.hidden
                 for item in node.children
                 for p in item.children
                 if p.type == "paragraph"

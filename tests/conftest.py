@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+SOURCES = TESTS / "sources"
+GOLDENS = TESTS / "goldens"
+CONTENT = ROOT / "content"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens", action="store_true",
+        help="Rewrite the golden model dumps from the current readers (review the diff!).",
+    )
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(autouse=True)
+def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every test builds as of one fixed moment, as a reproducible build would.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763596800")  # 2025-11-20 00:00 UTC
