@@ -103,11 +103,14 @@ def build(
     reporter: Reporter | None = None,
     page_size: str | None = None,
     styles_dir: Path | None = None,
-    strict: bool = False,
     progress: Callable[[str], None] = lambda step: None,
 ) -> list[Path]:
-    """Build the requested formats; write them only when every one of them succeeded."""
+    """Build the requested formats; write them only when every one of them succeeded.
+
+    With a strict reporter, any warning fails the build before anything is written.
+    """
     reporter = reporter or Reporter()
+    strict = reporter.strict
     progress("reading sources")
     manifest = locate(source)
     book = load_book(source, reporter)

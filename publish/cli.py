@@ -102,7 +102,7 @@ def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], pa
     with _reporting(ctx):
         try:
             written = run_build(source, outdir, formats, reporter, page_size=_page_size(page_size),
-                                styles_dir=styles_dir, strict=strict, progress=step)
+                                styles_dir=styles_dir, progress=step)
         finally:
             stop()
         for path in written:

@@ -1,0 +1,61 @@
+# Build the briefing in content/ into dist/, and test the toolkit.
+#   make            set up .venv and build dist/<slug>.pdf, .epub and .docx
+#   make test       run the test suite
+# Outputs depend on the sources, the theme and the toolkit's code, so an
+# unchanged briefing is not rebuilt.
+
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CONTENT ?= content
+OUTDIR ?= dist
+PUBLISH := $(BIN)/publish
+
+# The slug names the outputs; it is read from the manifest with the standard library.
+SLUG := $(shell $(PYTHON) -c 'import tomllib,pathlib,re,sys;p=pathlib.Path("$(CONTENT)/briefing.toml");d=tomllib.loads(p.read_text()) if p.exists() else {};print(d.get("slug") or re.sub(r"[^a-z0-9]+","-",d.get("title","$(notdir $(CONTENT))").lower()).strip("-"))' 2>/dev/null)
+OUT := $(OUTDIR)/$(SLUG)
+
+SOURCES := $(shell find $(CONTENT) -type f 2>/dev/null)
+THEME := $(shell find styles -type f 2>/dev/null)
+CODE := $(shell find publish -type f \( -name '*.py' -o -name '*.j2' \) 2>/dev/null)
+DEPS := $(STAMP) $(SOURCES) $(THEME) $(CODE)
+
+.PHONY: all pdf epub docx test goldens clean distclean
+
+all: $(OUT).pdf $(OUT).epub $(OUT).docx
+
+pdf: $(OUT).pdf
+epub: $(OUT).epub
+docx: $(OUT).docx
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(OUT).pdf: $(DEPS)
+	$(PUBLISH) build $(CONTENT) -o $(OUTDIR) -f pdf
+
+$(OUT).epub: $(DEPS)
+	$(PUBLISH) build $(CONTENT) -o $(OUTDIR) -f epub
+
+$(OUT).docx: $(DEPS)
+	$(PUBLISH) build $(CONTENT) -o $(OUTDIR) -f docx
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Rewrite the golden model dumps; review the diff before committing.
+goldens: $(STAMP)
+	$(BIN)/python -m pytest tests/test_reader_goldens.py --update-goldens
+
+clean:
+	rm -rf $(OUTDIR)
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info
