@@ -38,6 +38,11 @@ CASES = [
         id="duplicate-key",
     ),
     pytest.param(
+        "nested.md", b"---\ntitle: T\nimage:\n  path: a.png\n  path: b.png\n---\n\nBody\n",
+        "nested.md:5:3: error: duplicate key 'path' (first given at line 4)",
+        id="nested-duplicate-key",
+    ),
+    pytest.param(
         "date.md", b"---\ntitle: T\ndate: next Tuesday\n---\n\nBody\n",
         "date.md:3:7: error: 'next Tuesday' is not a date (write YYYY-MM-DD, optionally with a time)",
         id="bad-date",

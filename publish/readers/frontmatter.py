@@ -64,6 +64,9 @@ def _parse(yaml_text: str, path: str) -> dict[str, tuple[yaml.Node, Pos]]:
         return {}
     if not isinstance(root, yaml.MappingNode):
         raise InputError(at(root.start_mark), "front matter must be a mapping of keys to values")
+    for nested_key, first_line in _nested_duplicates(root):
+        raise InputError(at(nested_key.start_mark),
+                         f"duplicate key '{nested_key.value}' (first given at line {first_line + 2})")
     nodes: dict[str, tuple[yaml.Node, Pos]] = {}
     for key_node, value_node in root.value:
         if not isinstance(key_node, yaml.ScalarNode):
@@ -76,6 +79,21 @@ def _parse(yaml_text: str, path: str) -> dict[str, tuple[yaml.Node, Pos]]:
             )
         nodes[key] = (value_node, at(value_node.start_mark))
     return nodes
+
+
+def _nested_duplicates(node: yaml.Node, top: bool = True):
+    """Duplicate keys below the top level (PyYAML silently keeps the last one)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and not top:
+                if key.value in seen:
+                    yield key, seen[key.value]
+                seen.setdefault(key.value, key.start_mark.line)
+            yield from _nested_duplicates(value, top=False)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _nested_duplicates(item, top=False)
 
 
 # ------------------------------------------------------------ typed accessors
