@@ -27,3 +27,14 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
     # Every test builds as of one fixed moment, as a reproducible build would.
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763596800")  # 2025-11-20 00:00 UTC
+
+
+# In CI, property tests explore a fixed set of examples so that a run is
+# repeatable; locally each run explores new ones.
+import os  # noqa: E402
+
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")

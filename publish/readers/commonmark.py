@@ -86,7 +86,8 @@ class Converter:
         if kind == "blockquote":
             return [m.Quote(self.blocks(node.children, pos), pos=pos)]
         if kind in ("fence", "code_block"):
-            language = (node.info or "").split(maxsplit=1)[0] if kind == "fence" else ""
+            words = (node.info or "").split() if kind == "fence" else []
+            language = words[0] if words else ""
             return [m.CodeBlock(node.content.rstrip("\n"), language, pos=pos)]
         if kind == "hr":
             return [m.Rule(pos=pos)]
