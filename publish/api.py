@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import model as m
+from .buildinfo import write_build_manifest
 from .diagnostics import BuildError, InputError, Reporter
 from .ingest import read_source
 from .manifest import Manifest, locate
@@ -135,4 +136,6 @@ def build(
         raise BuildError(str(source), f"{len(reporter.warnings)} warning(s) with --strict")
     for path, data in rendered:
         write_atomic(path, data)
-    return [path for path, _ in rendered]
+    written = [path for path, _ in rendered]
+    write_build_manifest(manifest, outdir, book.meta.slug, written, context.build_time)
+    return written

@@ -35,8 +35,25 @@ def fake_renderers(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
 def test_outputs_are_named_by_slug(tmp_path: Path, fake_renderers) -> None:
     written = api.build(CONTENT, tmp_path, reporter=Reporter(stream=None))
     assert [p.name for p in written] == ["us-japan-briefing.pdf", "us-japan-briefing.epub", "us-japan-briefing.docx"]
-    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == sorted(p.name for p in written)
+    files = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
+    assert files == sorted([*(p.name for p in written), "us-japan-briefing.manifest.json"])
     assert (tmp_path / "us-japan-briefing.pdf").read_bytes() == b"pdf:us-japan-briefing"
+
+
+def test_build_manifest_records_hashes_and_versions(tmp_path: Path, fake_renderers) -> None:
+    import hashlib
+    import json
+
+    api.build(CONTENT, tmp_path, reporter=Reporter(stream=None))
+    record = json.loads((tmp_path / "us-japan-briefing.manifest.json").read_text())
+    assert [s["path"] for s in record["sources"]] == [
+        "2025-11-13-us-japan-bilateral-stability.md", "2025-10-23-us-japan-relations-for-a-new-era.txt"]
+    seed = (CONTENT / record["sources"][0]["path"]).read_bytes()
+    assert record["sources"][0]["sha256"] == hashlib.sha256(seed).hexdigest()
+    assert {o["path"]: o["sha256"] for o in record["outputs"]}["us-japan-briefing.pdf"] == hashlib.sha256(
+        b"pdf:us-japan-briefing").hexdigest()
+    assert record["tools"]["weasyprint"] and record["tools"]["ebooklib"] and record["tools"]["python-docx"]
+    assert record["build_time"] == "2025-11-20T00:00:00+00:00"
 
 
 def test_a_failing_format_writes_nothing_and_keeps_previous_outputs(tmp_path: Path, fake_renderers) -> None:
@@ -47,7 +64,7 @@ def test_a_failing_format_writes_nothing_and_keeps_previous_outputs(tmp_path: Pa
     with pytest.raises(RuntimeError):
         api.build(CONTENT, tmp_path, reporter=Reporter(stream=None))
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
-    assert after == before  # the PDF that did render is not written either, and no temporary is left
+    assert after == before  # the PDF that did render is not written either, and no temporary is left  # the PDF that did render is not written either, and no temporary is left
 
 
 def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
