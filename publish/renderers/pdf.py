@@ -1,0 +1,204 @@
+"""The book as a print PDF, typeset by WeasyPrint from the shared HTML and ``styles/print.css``."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import mimetypes
+import os
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ..diagnostics import BuildError, Reporter
+from ..model import Book, Image, Pos
+from ..theme import Theme
+from ..resources import MAX_BYTES
+from . import html
+from .html import CSS_FONT_NAME, theme_properties
+from .context import RenderContext
+
+PAGE_SIZES = {"A4": "A4", "LETTER": "letter"}
+FONT_WEIGHTS = {"body": (400, 700), "heading": (400, 600)}
+PACKAGED_FONT_ROLES = ("body", "heading")
+PDF_VARIANT = "pdf/ua-1"
+
+#: Warnings about the machine, not the book: they would repeat on every build.
+IGNORED_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
+def render(book: Book, ctx: RenderContext) -> bytes:
+    fetcher = LocalFetcher([ctx.styles_dir, *font_dirs()])
+
+    def image_url(image: Image, pos: Pos) -> str | None:
+        resource = ctx.resources.fetch(image.src, pos)
+        if resource is None:
+            return None
+        fetcher.allow_file(resource.path)
+        return resource.path.as_uri()
+
+    document_html = html.print_document(book, ctx.build_time, image_url, ctx.reporter)
+    stylesheet = print_stylesheet(ctx)
+    font_config = FontConfiguration()
+    with weasyprint_warnings(ctx.reporter, Pos(str(ctx.styles_dir / "print.css"))), \
+            fixed_font_timestamps(ctx):
+        document = HTML(string=document_html, base_url=ctx.styles_dir.resolve().as_uri() + "/",
+                        url_fetcher=fetcher)
+        css = CSS(string=stylesheet, base_url=ctx.styles_dir.resolve().as_uri() + "/",
+                  url_fetcher=fetcher, font_config=font_config)
+        pdf = document.write_pdf(
+            stylesheets=[css],
+            font_config=font_config,
+            pdf_variant=PDF_VARIANT,
+            pdf_identifier=book.meta.slug.encode("utf-8"),
+        )
+    if not pdf:
+        raise BuildError("pdf", "WeasyPrint produced no output")
+    return pdf
+
+
+def print_stylesheet(ctx: RenderContext) -> str:
+    """Theme variables, font faces, the print CSS, then the page size chosen for this build."""
+    css_path = ctx.styles_dir / "print.css"
+    try:
+        print_css = css_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BuildError(str(css_path), f"cannot read stylesheet: {exc.strerror}") from None
+    size = PAGE_SIZES.get(ctx.page_size.upper())
+    if size is None:
+        ctx.reporter.warn(Pos(str(css_path)), f"unknown page size {ctx.page_size!r}, using A4")
+        size = "A4"
+    return "\n".join((
+        theme_properties(ctx.theme, ctx.reporter, Pos(str(ctx.styles_dir / "theme.toml"))),
+        font_face_css(ctx.theme),
+        print_css,
+        f"@page {{ size: {size}; }}",
+    ))
+
+
+class LocalFetcher(URLFetcher):
+    """Serves local files from the allowed folders and the images the book named, nothing else.
+
+    WeasyPrint's own fetcher would follow http, ftp and any file: URL; a
+    refusal here becomes a WeasyPrint warning, which the reporter receives.
+    """
+
+    def __init__(self, folders: list[Path]) -> None:
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+        self.folders = [folder.resolve() for folder in folders]
+        self.files: set[Path] = set()
+
+    def allow_file(self, path: Path) -> None:
+        self.files.add(path.resolve())
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise ValueError(f"refused (only local files are used): {url}")
+        path = Path(url2pathname(parts.path)).resolve()
+        allowed = path in self.files or any(path.is_relative_to(f) for f in self.folders)
+        if not allowed:
+            raise ValueError(f"refused (outside the styles, fonts and content folders): {url}")
+        if not path.is_file():
+            raise ValueError(f"not found: {url}")
+        if path.stat().st_size > MAX_BYTES:
+            raise ValueError(f"refused (larger than {MAX_BYTES} bytes): {url}")
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": media_type})
+
+
+class _ReporterHandler(logging.Handler):
+    def __init__(self, reporter: Reporter, pos: Pos) -> None:
+        super().__init__(logging.WARNING)
+        self.reporter = reporter
+        self.pos = pos
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not message.startswith(IGNORED_WARNINGS):
+            self.reporter.warn(self.pos, f"pdf: {message}")
+
+
+@contextlib.contextmanager
+def weasyprint_warnings(reporter: Reporter, pos: Pos) -> Iterator[None]:
+    """Route WeasyPrint's log warnings (missing images, CSS errors) to the reporter only."""
+    logger = logging.getLogger("weasyprint")
+    handler = _ReporterHandler(reporter, pos)
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+
+
+@contextlib.contextmanager
+def fixed_font_timestamps(ctx: RenderContext) -> Iterator[None]:
+    """Pin the timestamps fontTools writes into subset fonts to the build time.
+
+    WeasyPrint instantiates the variable fonts with fontTools, which stamps
+    each font's ``head`` table with the current time unless SOURCE_DATE_EPOCH
+    is set; without this two builds of the same book differ.
+    """
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(ctx.build_time.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+# ----------------------------------------------------------------------- fonts
+# Source Serif 4 and Source Sans 3 ship as variable fonts: WeasyPrint picks
+# the weight from one @font-face per weight, all naming the same file.  The
+# families no package provides (CJK, mono) come from fontconfig.
+
+
+@cache
+def packaged_font_files(name: str) -> tuple[tuple[str, Path], ...]:
+    """(style, file) pairs of a fontpkg family, or () when it is not installed."""
+    try:
+        import fontpkg
+
+        return tuple((style, fontpkg.path(name, 400, style)) for style in ("normal", "italic"))
+    except Exception:  # fontpkg or the family missing: fontconfig's fallback applies
+        return ()
+
+
+def font_dirs() -> list[Path]:
+    """Folders of the packaged font files, for the fetcher's allow-list."""
+    try:
+        import fontpkg
+
+        return sorted({Path(f.path).parent.resolve()
+                       for name in fontpkg.families() for f in fontpkg.family(name).files})
+    except Exception:
+        return []
+
+
+def font_face_css(theme: Theme) -> str:
+    rules = []
+    for role in PACKAGED_FONT_ROLES:
+        name = theme.fonts.get(role, "")
+        if not CSS_FONT_NAME.fullmatch(name):
+            continue
+        for style, path in packaged_font_files(name):
+            for weight in FONT_WEIGHTS[role]:
+                rules.append(
+                    f'@font-face {{ font-family: "{name}"; src: url("{path.as_uri()}");'
+                    f" font-weight: {weight}; font-style: {style}; }}"
+                )
+    return "\n".join(rules)
