@@ -17,6 +17,7 @@ from .output import write_atomic
 from .readers import reader_for
 from .renderers import FORMATS, extension, get_renderer
 from .renderers.context import RenderContext
+from .remote import RemotePolicy
 from .resources import Resources
 from .theme import load_theme
 from .transforms import apply_transforms
@@ -104,6 +105,7 @@ def build(
     reporter: Reporter | None = None,
     page_size: str | None = None,
     styles_dir: Path | None = None,
+    allow_remote: bool = False,
     progress: Callable[[str], None] = lambda step: None,
 ) -> list[Path]:
     """Build the requested formats; write them only when every one of them succeeded.
@@ -118,14 +120,16 @@ def build(
     styles = styles_dir or default_styles_dir()
     if strict and reporter.warnings:
         raise BuildError(str(source), f"{len(reporter.warnings)} warning(s) with --strict")
+    workdir = outdir / ".publish" / book.meta.slug
     context = RenderContext(
         styles_dir=styles,
         build_time=build_time(book),
         theme=load_theme(styles),
-        resources=Resources([manifest.root, styles], reporter),
+        resources=Resources([manifest.root, styles], reporter,
+                            remote=RemotePolicy() if allow_remote else None, cache_dir=workdir / "remote"),
         page_size=page_size or book.meta.page_size,
         reporter=reporter,
-        workdir=outdir / ".publish" / book.meta.slug,
+        workdir=workdir,
     )
     rendered: list[tuple[Path, bytes]] = []
     for name in formats:

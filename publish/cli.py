@@ -91,9 +91,11 @@ def _page_size(value: str | None) -> str | None:
 @click.option("--styles", "styles_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="Theme folder (default: ./styles).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--allow-remote", is_flag=True,
+              help="Fetch http(s) images (public addresses only, with a timeout and a size cap).")
 @click.pass_context
 def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], page_size: str | None,
-          styles_dir: Path | None, strict: bool) -> None:
+          styles_dir: Path | None, strict: bool, allow_remote: bool) -> None:
     """Build SOURCE (a folder, a briefing.toml or one source file; default: content)."""
     from .api import build as run_build
 
@@ -102,7 +104,7 @@ def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], pa
     with _reporting(ctx):
         try:
             written = run_build(source, outdir, formats, reporter, page_size=_page_size(page_size),
-                                styles_dir=styles_dir, progress=step)
+                                styles_dir=styles_dir, allow_remote=allow_remote, progress=step)
         finally:
             stop()
         for path in written:

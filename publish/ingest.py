@@ -13,6 +13,9 @@ from .model import Pos
 # that XML forbids: python-docx and XML serialisers reject them with no location.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _BOM = "\ufeff"
+#: A source is an article or a transcript; beyond this it is a mistake (a binary, a dump), and
+#: laying it out would take minutes.  Split long material into several sources.
+MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
 
 def position_of(text: str, offset: int, path: str) -> Pos:
@@ -51,6 +54,12 @@ def read_source(path: Path, display: str | None = None) -> str:
     """Read and decode a source file; ``display`` is the path used in messages."""
     shown = display or str(path)
     try:
+        if not path.is_file():
+            raise InputError(Pos(shown, 1, 1), "not a regular file")
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise InputError(Pos(shown, 1, 1), f"source is {size / 1e6:.1f} MB; the limit is "
+                             f"{MAX_SOURCE_BYTES // (1024 * 1024)} MiB (split it into several sources)")
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(Pos(shown, 1, 1), f"cannot read: {exc.strerror}") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -12,6 +13,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .. import model as m
 from ..diagnostics import Reporter
 from ..model import Pos
+from ..walk import plain_text
 from . import rawhtml
 
 
@@ -22,6 +24,9 @@ def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": True})
     md.enable(["table", "strikethrough", "linkify"])
     md.use(footnote_plugin)
+    # Every link reaches the converter, which drops unsafe ones with a warning;
+    # markdown-it's own check would leave "[text](javascript:...)" as literal text.
+    md.validateLink = lambda url: True
     return md
 
 
@@ -125,25 +130,26 @@ class Converter:
     def html_block(self, html: str, pos: Pos) -> list[m.Block]:
         if html.lstrip().startswith("<!--"):
             return []
-        paragraphs, tags = rawhtml.block_text(html)
-        shown = ", ".join(sorted({f"<{t}>" for t in tags})) or "raw HTML"
-        self.reporter.warn(pos, f"raw HTML block ({shown}) reduced to its text")
-        return [m.Paragraph((m.Text(p),), pos=pos) for p in paragraphs]
+        blocks, removed = rawhtml.html_blocks(html, pos)
+        if removed:
+            self.reporter.warn(pos, f"raw HTML: removed {', '.join(removed)}")
+        return list(blocks)
 
     # ----------------------------------------------------------------- inlines
 
     def inlines(self, nodes: list[SyntaxTreeNode], pos: Pos) -> tuple[m.Inline, ...]:
         # Raw inline HTML arrives as separate open and close tokens around
         # ordinary siblings, so wrappers are built with a stack.
-        stack: list[tuple[str, list[m.Inline]]] = [("", [])]
+        stack: list[tuple[str, list[m.Inline], dict[str, str]]] = [("", [], {})]
         for node in nodes:
             if node.type == "html_inline":
                 self.html_inline(node.content, stack, pos)
             else:
                 stack[-1][1].extend(self.inline(node, pos))
-        while len(stack) > 1:  # unclosed tags: keep their content
-            _, children = stack.pop()
-            stack[-1][1].extend(children)
+        while len(stack) > 1:  # unclosed tags: keep their content (unless it is a script's)
+            tag, children, _ = stack.pop()
+            if tag not in rawhtml.REMOVED_WITH_CONTENT:
+                stack[-1][1].extend(children)
         return _merge_text(stack[0][1])
 
     def inline(self, node: SyntaxTreeNode, pos: Pos) -> list[m.Inline]:
@@ -162,11 +168,12 @@ class Converter:
         if kind in wrappers:
             return [wrappers[kind](self.inlines(node.children, pos))]
         if kind == "link":
-            return [m.Link(
-                self.inlines(node.children, pos),
-                str(node.attrs.get("href", "")),
-                str(node.attrs.get("title", "") or ""),
-            )]
+            children = self.inlines(node.children, pos)
+            href = str(node.attrs.get("href", ""))
+            if not rawhtml.safe_link(href):
+                self.reporter.warn(pos, f"link to {urlsplit(href).scheme}: removed; its text is kept")
+                return list(children)
+            return [m.Link(children, href, str(node.attrs.get("title", "") or ""))]
         if kind == "image":
             alt = "".join(t.content for t in (node.token.children or [])) if node.token else ""
             return [m.Image(str(node.attrs.get("src", "")), alt, str(node.attrs.get("title", "") or ""))]
@@ -178,37 +185,43 @@ class Converter:
         self.reporter.warn(pos, f"unsupported Markdown inline '{kind}' dropped")
         return []
 
-    def html_inline(self, html: str, stack: list[tuple[str, list[m.Inline]]], pos: Pos) -> None:
+    def html_inline(self, html: str, stack: list[tuple[str, list[m.Inline], dict[str, str]]], pos: Pos) -> None:
         tag = rawhtml.parse_tag(html)
         if tag is None:  # comment, processing instruction, declaration
             return
-        name, closing, self_closing = tag
-        if name in rawhtml.INLINE_TAGS:
-            wrapper = rawhtml.INLINE_TAGS[name]
-            if wrapper is None:
-                if not closing:
-                    stack[-1][1].append(m.LineBreak())
-            elif closing:
-                for depth in range(len(stack) - 1, 0, -1):
-                    if stack[depth][0] == name:
-                        while len(stack) > depth:
-                            opened, children = stack.pop()
-                            stack[-1][1].append(_wrap(rawhtml.INLINE_TAGS[opened], children))
-                        break
-            elif not self_closing:
-                stack.append((name, []))
+        name, closing, attrs = tag
+        removed = rawhtml.audit(html)
+        if removed:
+            self.reporter.warn(pos, f"raw HTML: removed {', '.join(removed)}")
+        if closing:
+            for depth in range(len(stack) - 1, 0, -1):
+                if stack[depth][0] == name:
+                    while len(stack) > depth:
+                        opened, children, attributes = stack.pop()
+                        wrapped = _wrap(opened, children, attributes)
+                        stack[-1][1].extend(wrapped)
+                    return
             return
-        if name not in rawhtml.SILENT_TAGS and not closing:
-            self.reporter.warn(pos, f"raw HTML <{name}> dropped; its text is kept")
+        if name == "br":
+            stack[-1][1].append(m.LineBreak())
+        elif name == "img":
+            stack[-1][1].append(m.Image(attrs.get("src", ""), attrs.get("alt", ""), attrs.get("title", "")))
+        elif name in rawhtml.INLINE_TAGS or name in rawhtml.REMOVED_WITH_CONTENT or name == "a":
+            stack.append((name, [], attrs))
 
 
-def _wrap(wrapper: str | None, children: list[m.Inline]) -> m.Inline:
+def _wrap(tag: str, children: list[m.Inline], attrs: dict[str, str]) -> list[m.Inline]:
+    """The model inlines for a closed raw inline tag and its content."""
     merged = _merge_text(children)
-    if wrapper == "Code":
-        from ..walk import plain_text
-
-        return m.Code(plain_text(merged))
-    return getattr(m, wrapper or "Span")(merged)
+    if tag in rawhtml.REMOVED_WITH_CONTENT:
+        return []
+    if tag == "a":
+        href = attrs.get("href", "")
+        return [m.Link(merged, href, attrs.get("title", ""))] if href and rawhtml.safe_link(href) else list(merged)
+    wrapper = rawhtml.INLINE_TAGS[tag]
+    if wrapper is m.Code:
+        return [m.Code(plain_text(merged))]
+    return [wrapper(merged)] if wrapper else list(merged)
 
 
 def _merge_text(inlines: list[m.Inline]) -> tuple[m.Inline, ...]:
