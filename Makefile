@@ -24,7 +24,7 @@ THEME := $(shell find styles -type f 2>/dev/null)
 CODE := $(shell find publish -type f \( -name '*.py' -o -name '*.j2' \) 2>/dev/null)
 DEPS := $(STAMP) $(SOURCES) $(THEME) $(CODE)
 
-.PHONY: all pdf epub docx test goldens clean distclean
+.PHONY: all pdf epub docx check test lint goldens clean distclean
 
 all: $(OUT).pdf $(OUT).epub $(OUT).docx
 
@@ -47,8 +47,16 @@ $(OUT).epub: $(DEPS)
 $(OUT).docx: $(DEPS)
 	$(PUBLISH) build $(CONTENT) -o $(OUTDIR) -f docx
 
+# Read the outputs back and compare them with the model; builds first if needed.
+check: all
+	$(PUBLISH) check $(CONTENT) -o $(OUTDIR)
+
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# An editor's checks on the sources: repetitions, abbreviations, headings, speakers.
+lint: $(STAMP)
+	$(PUBLISH) lint $(CONTENT)
 
 # Rewrite the golden model dumps; review the diff before committing.
 goldens: $(STAMP)

@@ -12,6 +12,7 @@ from . import model as m
 from .buildinfo import write_build_manifest
 from .diagnostics import BuildError, InputError, Reporter
 from .ingest import read_source
+from .lint import lint
 from .manifest import Manifest, locate
 from .output import write_atomic
 from .readers import reader_for
@@ -117,6 +118,8 @@ def build(
     progress("reading sources")
     manifest = locate(source)
     book = load_book(source, reporter)
+    for finding in lint(book):
+        reporter.warn(finding.pos, finding.message)
     styles = styles_dir or default_styles_dir()
     if strict and reporter.warnings:
         raise BuildError(str(source), f"{len(reporter.warnings)} warning(s) with --strict")

@@ -111,6 +111,24 @@ def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], pa
             click.echo(str(path))
 
 
+@cli.command("lint")
+@click.argument("source", type=click.Path(path_type=Path), default=Path("content"))
+@click.option("--strict", is_flag=True, help="Exit with status 1 when there is any warning.")
+@click.pass_context
+def lint_command(ctx: click.Context, source: Path, strict: bool) -> None:
+    """Report an editor's findings on SOURCE: repetitions, undefined abbreviations, skipped levels..."""
+    from .api import load_book
+    from .lint import lint
+
+    reporter = Reporter()
+    with _reporting(ctx):
+        book = load_book(source, reporter)
+        for finding in lint(book):
+            reporter.warn(finding.pos, finding.message)
+    if strict and reporter.warnings:
+        ctx.exit(EXIT_FAILED)
+
+
 @cli.command()
 @click.argument("source", type=click.Path(path_type=Path), default=Path("content"))
 @click.pass_context
@@ -122,6 +140,40 @@ def model(ctx: click.Context, source: Path) -> None:
     with _reporting(ctx):
         book = load_book(source, Reporter())
         click.echo(to_json(book), nl=False)
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path), default=Path("content"))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"),
+              show_default=True, help="Folder holding the built outputs.")
+@click.option("-f", "--formats", default=",".join(FORMATS), show_default=True, callback=_formats,
+              help="Formats to check, comma-separated.")
+@click.pass_context
+def check(ctx: click.Context, source: Path, outdir: Path, formats: list[str]) -> None:
+    """Check that the outputs built from SOURCE say what its model says, and are valid."""
+    from .api import load_book
+    from .check import EXTENSIONS, check_outputs
+    from .diagnostics import Diagnostic
+    from .model import Pos
+
+    status = EXIT_OK
+    with _reporting(ctx):
+        book = load_book(source, Reporter(stream=None))  # the build already showed its warnings
+        outputs = {f: outdir / f"{book.meta.slug}{EXTENSIONS[f]}" for f in formats}
+        absent = [path for path in outputs.values() if not path.is_file()]
+        for path in absent:
+            click.echo(str(Diagnostic("error", Pos(str(path)), "not built; run publish build first")), err=True)
+        if absent:
+            status = EXIT_INPUT
+        else:
+            findings = check_outputs(book, outputs)
+            for finding in findings:
+                click.echo(str(finding), err=True)
+            status = EXIT_FAILED if findings else EXIT_OK
+            summary = f"{len(findings)} difference(s)" if findings else f"{', '.join(formats)} match the model"
+            click.echo(f"publish: check: {summary}", err=True)
+    # Outside the reporting block, which would take the exit for a failure.
+    ctx.exit(status)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -345,14 +345,47 @@ class BookMeta:
 
 
 @dataclass(frozen=True, slots=True)
+class Appearance:
+    """Where a person takes part in the book: an article and their roles in it."""
+
+    article_id: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Contributor:
+    """An entry of the book's people index: one person merged across all articles."""
+
+    person: Person
+    appearances: tuple[Appearance, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Abbreviation:
+    """An abbreviation, its expansion, and the id of the article or section where it is first used.
+
+    ``origin`` is ``text`` for a definition found in the sources (``pos`` says
+    where) and ``glossary`` for one the manifest gives.
+    """
+
+    short: str
+    expansion: str
+    first_use: str = ""
+    origin: str = "text"
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
 class Book:
-    """The briefing book: metadata and articles in reading order."""
+    """The briefing book: metadata, articles in reading order, and the apparatus built from them."""
 
     meta: BookMeta
     articles: tuple[Article, ...]
+    people: tuple[Contributor, ...] = ()
+    abbreviations: tuple[Abbreviation, ...] = ()
 
 
 NODE_TYPES: tuple[type, ...] = (
     Pos, *INLINE_TYPES, *BLOCK_TYPES, ListItem, TableCell, Turn, Person,
-    ArticleMeta, Article, BookMeta, Book,
+    ArticleMeta, Article, BookMeta, Appearance, Contributor, Abbreviation, Book,
 )

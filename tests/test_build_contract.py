@@ -88,7 +88,8 @@ def test_strict_turns_warnings_into_a_failed_build(tmp_path: Path, fake_renderer
     reporter = Reporter(stream=None, strict=True)
     with pytest.raises(BuildError):
         api.build(source, tmp_path / "out", reporter=reporter)
-    assert [str(w).split(": ", 1)[1] for w in reporter.warnings] == ["error: no date in the front matter or the file name"]
+    assert [str(w).split(": ", 1)[1] for w in reporter.warnings] == [
+        "error: no date in the front matter or the file name", "error: no author"]
     assert not (tmp_path / "out").exists()
 
 

@@ -56,8 +56,12 @@ meta = st.builds(
     tags=st.lists(text, max_size=2).map(tuple), extra=st.lists(st.tuples(short, text), max_size=2).map(tuple),
 )
 article = st.builds(m.Article, short, meta, blocks, pos=pos)
+contributor = st.builds(m.Contributor, person, st.lists(
+    st.builds(m.Appearance, short, st.lists(short, max_size=2).map(tuple)), max_size=2).map(tuple))
+abbreviation = st.builds(m.Abbreviation, short, text, short, st.sampled_from(["text", "glossary"]), pos=pos)
 book = st.builds(m.Book, st.builds(m.BookMeta, text, date=dates, glossary=st.lists(st.tuples(short, text), max_size=2).map(tuple)),
-                 st.lists(article, max_size=2).map(tuple))
+                 st.lists(article, max_size=2).map(tuple), st.lists(contributor, max_size=2).map(tuple),
+                 st.lists(abbreviation, max_size=2).map(tuple))
 
 
 @settings(max_examples=150, deadline=None)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ..diagnostics import Reporter
 from ..model import Book
-from . import defaults, headings, ids, typography
+from . import abbreviations, defaults, headings, ids, people, typography
 
 Transform = Callable[[Book, Reporter], Book]
 
@@ -22,6 +22,8 @@ TRANSFORMS: tuple[tuple[str, Transform], ...] = (
     ("heading-levels", headings.normalise_levels),
     ("typography", typography.smarten_book),
     ("ids", ids.assign_ids),
+    ("people-index", people.build_people_index),
+    ("abbreviations", abbreviations.build_abbreviations),
 )
 
 
