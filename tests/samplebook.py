@@ -311,3 +311,142 @@ def sample_context(reporter=None, page_size: str = "A4", workdir: Path | None = 
         reporter=reporter,
         workdir=workdir,
     )
+
+
+# ------------------------------------------------------------------ read-back
+# Helpers for tests that read an output back with an independent tool and
+# compare its text with the model.
+
+JAPANESE_FIXTURE = FIXTURES_DIR / "japanese"
+
+
+def book_context(source: Path, reporter=None, page_size: str = "A4"):
+    """A RenderContext for a book read from ``source`` (a folder or one file) with real styles."""
+    import dataclasses
+
+    from publish.resources import Resources
+
+    context = sample_context(reporter=reporter, page_size=page_size)
+    root = source if source.is_dir() else source.parent
+    return dataclasses.replace(
+        context, resources=Resources([root.resolve(), context.styles_dir], context.reporter))
+
+
+def load_source(source: Path) -> Book:
+    """The finished model of a folder or file, as the build reads it."""
+    from publish.api import load_book
+    from publish.diagnostics import Reporter
+
+    return load_book(source, Reporter(stream=None))
+
+
+def canonical(text: str) -> str:
+    """Letters and digits only, case-folded and NFKC-normalised.
+
+    Comparing this form ignores what layout legitimately changes: line breaks,
+    hyphenation, ligatures, quotes and dashes, letter case from text-transform.
+    """
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
+
+
+def paragraph_chunks(book: Book) -> list[list[list[str]]]:
+    """Per article, per model paragraph (standfirst, body, bios in reading order),
+    the paragraph's canonical text cut where a renderer may insert something
+    of its own: a note call, an image's text, a printed link address or page reference."""
+    from publish.model import Exchange, FootnoteDef, Link, Paragraph
+    from publish.walk import iter_nodes
+
+    def chunks(paragraph: Paragraph) -> list[str]:
+        pieces, current = [], []
+        for node in paragraph.children:
+            for inner in iter_nodes(node):
+                if isinstance(inner, Text):
+                    current.append(inner.text)
+                elif isinstance(inner, Code):
+                    current.append(inner.text)
+                elif isinstance(inner, (FootnoteRef, Image)):
+                    # A note call, or an image's alt text where a reader shows it.
+                    pieces.append("".join(current))
+                    current = []
+            if isinstance(node, (Link, FootnoteRef)) or any(isinstance(n, Link) for n in iter_nodes(node)):
+                pieces.append("".join(current))
+                current = []
+        pieces.append("".join(current))
+        return [c for c in map(canonical, pieces) if c]
+
+    def paragraphs(blocks) -> list[Paragraph]:
+        found = []
+        for node in iter_nodes(blocks):
+            if isinstance(node, FootnoteDef):
+                continue
+            if isinstance(node, Paragraph) and not _inside_note(node, blocks):
+                found.append(node)
+        return found
+
+    out = []
+    for article in book.articles:
+        ordered = paragraphs(article.meta.standfirst) + paragraphs(article.blocks)
+        ordered += [p for person in article.meta.people for p in paragraphs(person.bio)]
+        out.append([c for c in map(chunks, ordered) if c])
+    return out
+
+
+def _inside_note(paragraph, blocks) -> bool:
+    from publish.model import FootnoteDef
+    from publish.walk import iter_nodes
+
+    return any(paragraph in note.blocks for note in iter_nodes(blocks) if isinstance(note, FootnoteDef))
+
+
+def footnote_texts(book: Book) -> list[str]:
+    from publish.model import FootnoteDef
+    from publish.walk import iter_nodes, plain_text
+
+    return [canonical(plain_text(n.blocks)) for n in iter_nodes(book.articles) if isinstance(n, FootnoteDef)]
+
+
+#: A renderer's own insertion inside a paragraph (note number, URL, page reference) is at most this long.
+MAX_INSERTION = 160
+
+
+def find_in_order(stream: str, paragraphs: list[list[str]], start: int = 0) -> list[str]:
+    """The paragraphs (as chunk lists) that are not found in ``stream`` in order; [] when all are."""
+    missing, cursor = [], start
+    for pieces in paragraphs:
+        position = _find_paragraph(stream, pieces, cursor)
+        if position is None:
+            missing.append(" | ".join(pieces))
+        else:
+            cursor = position
+    return missing
+
+
+def _find_paragraph(stream: str, pieces: list[str], cursor: int) -> int | None:
+    """The end of the first place at or after ``cursor`` where the pieces follow each other."""
+    start = stream.find(pieces[0], cursor)
+    while start != -1:
+        end = start + len(pieces[0])
+        for piece in pieces[1:]:
+            found = stream.find(piece, end, end + MAX_INSERTION + len(piece))
+            if found == -1:
+                break
+            end = found + len(piece)
+        else:
+            return end
+        start = stream.find(pieces[0], start + 1)
+    return None
+
+
+def outline_of(book: Book, depth: int = 3) -> list[tuple[int, str]]:
+    """(level, title) of every article (level 1) and its headings down to ``depth``."""
+    from publish.model import Heading
+    from publish.walk import plain_text
+
+    entries = []
+    for article in book.articles:
+        entries.append((1, article.meta.title))
+        entries += [(block.level, plain_text(block.children).strip()) for block in article.blocks
+                    if isinstance(block, Heading) and block.level <= depth]
+    return entries

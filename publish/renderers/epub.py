@@ -13,10 +13,19 @@ import hashlib
 import io
 import textwrap
 import uuid
+import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path, PurePosixPath
 
+import fontTools
 from ebooklib import epub
+from fontTools import subset as font_subset
+from fontTools.misc.timeTools import timestampSinceEpoch
+from fontTools.ttLib import TTFont
+from fontTools.varLib.instancer import instantiateVariableFont
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
@@ -30,6 +39,7 @@ STYLESHEET = "style/book.css"
 COVER_IMAGE = "images/cover.png"
 COVER_SIZE = (1600, 2400)
 XHTML = "application/xhtml+xml"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 #: uuid5 namespace for identifiers derived from the book slug.
 IDENTIFIER_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:publish:briefing")
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
@@ -47,20 +57,31 @@ RELATORS = {
     "contributor": "ctb",
 }
 
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+#: WCAG 2.1 AA minimum contrast for body-size text.
+MINIMUM_CONTRAST = 4.5
+
 ACCESSIBILITY_SUMMARY = (
     "Reflowable text with a navigable table of contents, headings for every "
-    "section, footnotes linked both ways and text alternatives for images."
+    "section and footnotes linked both ways."
 )
+IMAGES_SUMMARY = " Every image has a text alternative; captions are text."
 
 
 def render(book: Book, ctx: RenderContext) -> bytes:
     package = epub.EpubBook()
     images = _ImageRegistry(package, ctx)
-    stylesheet = epub_stylesheet(ctx)
     docs = html.epub_documents(book, ctx.build_time, images.url, ctx.reporter,
                                cover_image=COVER_IMAGE, stylesheet=STYLESHEET)
+    fonts = embedded_fonts(ctx, book_characters(docs), ctx.build_time)
+    for font in fonts:
+        package.add_item(epub.EpubItem(uid=f"font-{PurePosixPath(font.file_name).stem}",
+                                       file_name=font.file_name, media_type=FONT_MEDIA_TYPE,
+                                       content=font.data))
+    stylesheet = epub_stylesheet(ctx, fonts)
 
-    _set_metadata(package, book, ctx)
+    _set_metadata(package, book, docs, ctx)
+    _add_accessibility(package, book, docs, ctx.theme)
     package.set_cover(COVER_IMAGE, cover_png(book, ctx.theme), create_page=False)
     package.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
                                    content=stylesheet.encode("utf-8")))
@@ -68,15 +89,17 @@ def render(book: Book, ctx: RenderContext) -> bytes:
     cover = _document("cover", docs.cover)
     glance = _document("glance", docs.glance)
     articles = [_document(f"article-{i + 1:02d}", d) for i, d in enumerate(docs.articles)]
-    for item in (cover, glance, *articles):
+    back = [_document(PurePosixPath(d.file_name).stem, d) for d in docs.back]
+    for item in (cover, glance, *articles, *back):
         package.add_item(item)
+        _check_not_empty(item)
 
     nav = epub.EpubNav(title="Contents")
     nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
     package.add_item(nav)
     package.add_item(epub.EpubNcx())
     package.toc = _toc(docs)
-    package.spine = [cover, nav, glance, *articles]
+    package.spine = [cover, nav, glance, *articles, *back]
     package.guide = [
         {"type": "cover", "href": html.COVER_FILE, "title": "Cover"},
         {"type": "toc", "href": "nav.xhtml", "title": "Contents"},
@@ -130,7 +153,20 @@ def _toc(docs: html.EpubDocuments) -> list[object]:
         head = epub.Link(doc.file_name, doc.title, uid)
         children = _toc_entries(view.sections, uid)
         toc.append((head, children) if children else head)
+    toc.extend(epub.Link(d.file_name, d.title, f"toc-{PurePosixPath(d.file_name).stem}")
+               for d in docs.back)
     return toc
+
+
+def _check_not_empty(item: epub.EpubItem) -> None:
+    """Fail loudly rather than ship a chapter that lost its text on the way."""
+    try:
+        root = ET.fromstring(item.get_content())
+    except ET.ParseError as exc:
+        raise BuildError("epub", f"{item.file_name} is not well-formed XHTML: {exc}") from None
+    body = root.find(f"{{{XHTML_NS}}}body")
+    if body is None or not "".join(body.itertext()).strip() and body.find(f".//{{{XHTML_NS}}}img") is None:
+        raise BuildError("epub", f"{item.file_name} has an empty body")
 
 
 def _toc_entries(entries: tuple[html.TocEntry, ...], parent: str) -> list[object]:
@@ -143,15 +179,19 @@ def _toc_entries(entries: tuple[html.TocEntry, ...], parent: str) -> list[object
     return out
 
 
-def epub_stylesheet(ctx: RenderContext) -> str:
+def epub_stylesheet(ctx: RenderContext, fonts: Sequence[EmbeddedFont] = ()) -> str:
+    """Theme variables, the embedded faces (first in each stack), then ``styles/epub.css``."""
     css_path = ctx.styles_dir / "epub.css"
     try:
         css = css_path.read_text(encoding="utf-8")
     except OSError as exc:
         raise BuildError(str(css_path), f"cannot read stylesheet: {exc.strerror}") from None
+    # The embedded faces go first in each stack, before the theme's own (and its CJK fallback).
+    embedded = {role: family for role, family in EMBEDDED_FAMILIES.items()
+                if any(font.family == family for font in fonts)}
     theme = html.theme_properties(ctx.theme, ctx.reporter, Pos(str(ctx.styles_dir / "theme.toml")),
-                                  size_unit="em")
-    return theme + "\n" + css
+                                  size_unit="em", first_fonts=embedded)
+    return theme + font_face_css(fonts) + "\n" + css
 
 
 # ----------------------------------------------------------------- metadata
@@ -163,7 +203,8 @@ def book_identifier(book: Book) -> str:
     return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, book.meta.slug)}"
 
 
-def _set_metadata(package: epub.EpubBook, book: Book, ctx: RenderContext) -> None:
+def _set_metadata(package: epub.EpubBook, book: Book, docs: html.EpubDocuments,
+                  ctx: RenderContext) -> None:
     meta = book.meta
     package.set_identifier(book_identifier(book))
     package.set_title(meta.title)
@@ -182,7 +223,6 @@ def _set_metadata(package: epub.EpubBook, book: Book, ctx: RenderContext) -> Non
     for tag in dict.fromkeys(t for a in book.articles for t in a.meta.tags if t):
         package.add_metadata("DC", "subject", tag)
     _add_creators(package, book)
-    _add_accessibility(package)
 
 
 def _add_creators(package: epub.EpubBook, book: Book) -> None:
@@ -204,21 +244,81 @@ def _add_creators(package: epub.EpubBook, book: Book) -> None:
                         "refines": f"#{uid}", "property": "role", "scheme": "marc:relators"})
 
 
-def _add_accessibility(package: epub.EpubBook) -> None:
+def _add_accessibility(package: epub.EpubBook, book: Book, docs: html.EpubDocuments,
+                       theme: Theme) -> None:
     # ebooklib has no API for these: they are plain <meta property> entries.
+    images = [img for doc in _content_roots(docs) for img in doc.iter(f"{{{XHTML_NS}}}img")]
     properties = [
         ("schema:accessMode", "textual"),
         ("schema:accessMode", "visual"),
         ("schema:accessModeSufficient", "textual"),
         ("schema:accessibilityFeature", "structuralNavigation"),
         ("schema:accessibilityFeature", "tableOfContents"),
-        ("schema:accessibilityFeature", "alternativeText"),
         ("schema:accessibilityFeature", "readingOrder"),
+        ("schema:accessibilityFeature", "displayTransformability"),
+    ]
+    if images and all((image.get("alt") or "").strip() for image in images):
+        properties.append(("schema:accessibilityFeature", "alternativeText"))
+    summary = ACCESSIBILITY_SUMMARY + (IMAGES_SUMMARY if images else "")
+    properties += [
         ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary", ACCESSIBILITY_SUMMARY),
+        ("schema:accessibilitySummary", summary),
     ]
     for prop, value in properties:
         package.add_metadata(None, "meta", value, {"property": prop})
+    if not accessibility_gaps(docs, theme):
+        package.add_metadata(None, "meta", CONFORMANCE, {"property": "dcterms:conformsTo"})
+        certifier = book.meta.publisher or book.meta.prepared_by
+        if certifier:
+            package.add_metadata(None, "meta", certifier, {"property": "a11y:certifiedBy"})
+
+
+def _content_roots(docs: html.EpubDocuments) -> list[ET.Element]:
+    """The body of every document but the cover (whose image is described by its title)."""
+    return [ET.fromstring(d.xhtml.encode("utf-8")).find(f"{{{XHTML_NS}}}body")
+            for d in (docs.glance, *docs.articles, *docs.back)]
+
+
+def accessibility_gaps(docs: html.EpubDocuments, theme: Theme) -> list[str]:
+    """Why the EPUB would not meet WCAG 2.1 AA; empty when it does.
+
+    The markup meets the rest by construction (a language on every document,
+    headings for every section, notes linked both ways, no script, reflowable
+    text, no fixed sizes); what depends on the book or the theme is checked
+    here on the documents as written.
+    """
+    gaps = []
+    for body in _content_roots(docs):
+        for image in body.iter(f"{{{XHTML_NS}}}img"):
+            if not (image.get("alt") or "").strip():
+                gaps.append(f"image without alternative text: {image.get('src')}")
+        for table in body.iter(f"{{{XHTML_NS}}}table"):
+            if table.find(f".//{{{XHTML_NS}}}th") is None:
+                gaps.append("table without header cells")
+        for link in body.iter(f"{{{XHTML_NS}}}a"):
+            if not "".join(link.itertext()).strip():
+                gaps.append(f"link without text: {link.get('href')}")
+    for role in ("text", "accent", "muted", "marking"):
+        colour = _colour(theme.colours.get(role), "#000000")
+        ratio = contrast_ratio(colour, "#ffffff")
+        if ratio < MINIMUM_CONTRAST:
+            gaps.append(f"theme colour {role} {colour} has contrast {ratio:.2f}:1 on white")
+    return gaps
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """The WCAG 2.1 contrast ratio of two #rgb or #rrggbb colours."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    channels = [int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 # -------------------------------------------------------------------- cover
@@ -330,3 +430,205 @@ def deterministic_zip(data: bytes, build_time: dt.datetime) -> bytes:
             info.create_system = 3  # Unix, so that the permissions above are read
             target.writestr(info, source.read(name), compresslevel=9)
     return out.getvalue()
+
+
+# ------------------------------------------------------------------- fonts
+# The theme's faces travel with the book, so that it reads as designed where
+# the reading system lets publisher fonts through (readers can still choose
+# their own).  Only subsets are embedded, to keep the file small: the text's
+# own characters, as static instances of the packaged variable fonts.
+
+FONT_MEDIA_TYPE = "font/ttf"
+FONT_FOLDER = "fonts"
+#: Licences that allow embedding a subset of the font in a distributed e-book.
+EMBEDDABLE_LICENCES = frozenset({"OFL-1.1", "Apache-2.0"})
+#: (theme role, weight, style) of the faces the reading-system stylesheet uses;
+#: bold italic and sans italic are rare enough to leave to the reading system.
+EMBEDDED_FACES = (
+    ("body", 400, "normal"), ("body", 700, "normal"), ("body", 400, "italic"),
+    ("heading", 400, "normal"), ("heading", 600, "normal"),
+)
+#: A subset is a Modified Version under the OFL, which may not keep a Reserved
+#: Font Name (Adobe reserves "Source"), so the embedded faces get names of their own.
+EMBEDDED_FAMILIES = {"body": "Briefing Serif", "heading": "Briefing Sans"}
+STYLE_LABELS = {400: "Regular", 600: "SemiBold", 700: "Bold"}
+#: The optical size the serif is instanced at: reading text on a phone.
+READING_OPTICAL_SIZE = 12
+#: Characters every first cut keeps, so that the slow step (cutting and
+#: instancing the large variable font) is shared by books in plain Latin text.
+BASE_REPERTOIRE = frozenset(range(0x20, 0x7F)) | frozenset(range(0xA0, 0x100)) | frozenset(
+    map(ord, "‐‑–—‘’‚“”„†‡•…‰‹›€™−\u2009\u202f"))
+#: Name records that must keep the original wording: copyright, licence and its URL.
+KEPT_NAME_IDS = frozenset({0, 13, 14})
+
+
+@dataclass(frozen=True)
+class EmbeddedFont:
+    family: str
+    weight: int
+    style: str
+    file_name: str
+    data: bytes
+
+
+def book_characters(docs: html.EpubDocuments) -> frozenset[int]:
+    """Every character the book's documents show, in either case (for text-transform)."""
+    text = []
+    for doc in (docs.cover, docs.glance, *docs.articles, *docs.back):
+        body = ET.fromstring(doc.xhtml.encode("utf-8")).find(f"{{{XHTML_NS}}}body")
+        if body is not None:
+            text.append("".join(body.itertext()))
+    joined = "".join(text)
+    return frozenset(map(ord, joined + joined.upper() + joined.lower() + "0123456789"))
+
+
+def embedded_fonts(ctx: RenderContext, characters: frozenset[int],
+                   build_time: dt.datetime) -> list[EmbeddedFont]:
+    fonts = []
+    for role, weight, style in EMBEDDED_FACES:
+        source = embeddable_font_file(ctx.theme.fonts.get(role, ""), style)
+        if source is None:
+            continue
+        wanted = frozenset(characters & font_characters(source))
+        family = EMBEDDED_FAMILIES[role]
+        label = font_style_label(weight, style)
+        cache_dir = ctx.workdir / "fonts" if ctx.workdir else None
+        base = cached_static_instance(source, weight, BASE_REPERTOIRE | wanted, cache_dir)
+        data = subset_font(base, wanted, family, label, build_time)
+        file_name = f"{FONT_FOLDER}/{family.lower().replace(' ', '-')}-{label.lower()}.ttf"
+        fonts.append(EmbeddedFont(family, weight, style, file_name, data))
+    return fonts
+
+
+def font_face_css(fonts: Sequence[EmbeddedFont]) -> str:
+    if not fonts:
+        return ""
+    rules = [
+        f'@font-face {{ font-family: "{font.family}"; src: url("../{font.file_name}");'
+        f" font-weight: {font.weight}; font-style: {font.style}; }}"
+        for font in fonts
+    ]
+    return "\n".join(rules) + "\n"
+
+
+def font_style_label(weight: int, style: str) -> str:
+    label = STYLE_LABELS.get(weight, str(weight))
+    if style == "italic":
+        return "Italic" if label == "Regular" else f"{label}Italic"
+    return label
+
+
+@cache
+def embeddable_font_file(name: str, style: str) -> Path | None:
+    """The packaged file of family ``name``, when its licence allows embedding."""
+    try:
+        import fontpkg
+
+        if fontpkg.family(name).license not in EMBEDDABLE_LICENCES:
+            return None
+        return Path(fontpkg.path(name, 400, style))
+    except Exception:  # not packaged: the reading system's fonts apply
+        return None
+
+
+@cache
+def font_characters(path: Path) -> frozenset[int]:
+    return frozenset(TTFont(path, lazy=True)["cmap"].getBestCmap())
+
+
+def _subsetter(characters: frozenset[int]) -> font_subset.Subsetter:
+    options = font_subset.Options()
+    options.name_IDs = ["*"]  # keep the copyright and licence records the OFL requires
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.recalc_timestamp = False
+    subsetter = font_subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(characters))
+    return subsetter
+
+
+@cache
+def _cut(path: Path, characters: frozenset[int]) -> bytes:
+    font = TTFont(path, recalcTimestamp=False)
+    _subsetter(characters).subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+@cache
+def static_instance(path: Path, weight: int, characters: frozenset[int]) -> bytes:
+    """A first cut of the variable font, pinned to one weight (and optical size).
+
+    This is the slow step (seconds: fontTools merges the kerning of every
+    master), so it is cached in memory and, given a folder, on disk; its input
+    is the same for every book whose text stays inside :data:`BASE_REPERTOIRE`.
+    """
+    font = TTFont(io.BytesIO(_cut(path, characters)), recalcTimestamp=False)
+    if "fvar" in font:
+        axes = {axis.axisTag: axis for axis in font["fvar"].axes}
+        location: dict[str, float] = {}
+        if "wght" in axes:
+            location["wght"] = min(max(weight, axes["wght"].minValue), axes["wght"].maxValue)
+        if "opsz" in axes:
+            location["opsz"] = min(max(READING_OPTICAL_SIZE, axes["opsz"].minValue), axes["opsz"].maxValue)
+        font = instantiateVariableFont(font, location, static=True)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def cached_static_instance(path: Path, weight: int, characters: frozenset[int],
+                           cache_dir: Path | None) -> bytes:
+    """:func:`static_instance`, kept between builds in ``cache_dir`` when there is one."""
+    if cache_dir is None:
+        return static_instance(path, weight, characters)
+    key = hashlib.sha256()
+    for part in (fontTools.version, str(READING_OPTICAL_SIZE), str(weight), path.name,
+                 hashlib.sha256(path.read_bytes()).hexdigest(), ",".join(map(str, sorted(characters)))):
+        key.update(part.encode("utf-8") + b"\0")
+    cached = cache_dir / f"{key.hexdigest()[:32]}.ttf"
+    if cached.is_file():
+        return cached.read_bytes()
+    data = static_instance(path, weight, characters)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{uuid.uuid4().hex}.tmp")
+        partial.write_bytes(data)
+        partial.replace(cached)  # atomic: a concurrent build never reads half a font
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return data
+
+
+def subset_font(data: bytes, characters: frozenset[int], family: str, label: str,
+                build_time: dt.datetime) -> bytes:
+    """The book's own characters, renamed, stamped with the build time: same book, same bytes."""
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    _subsetter(characters).subset(font)
+    rename_font(font, family, label)
+    stamp = timestampSinceEpoch(int(build_time.timestamp()))
+    font["head"].created = font["head"].modified = stamp
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def rename_font(font: TTFont, family: str, label: str) -> None:
+    names = font["name"]
+    original = names.getBestFamilyName() or ""
+    compact_original, compact_family = original.replace(" ", ""), family.replace(" ", "")
+    for record in names.names:
+        if record.nameID in KEPT_NAME_IDS:
+            continue
+        text = record.toUnicode()
+        renamed = text.replace(original, family).replace(compact_original, compact_family)
+        if renamed != text:
+            record.string = renamed
+    for name_id in (16, 17, 21, 22, 25):
+        names.removeNames(nameID=name_id)
+    postscript = f"{compact_family}-{label}"
+    for name_id, value in ((1, family), (2, label), (3, f"{postscript};publish"),
+                           (4, f"{family} {label}"), (6, postscript)):
+        names.setName(value, name_id, 3, 1, 0x409)
+        names.setName(value, name_id, 1, 0, 0)

@@ -203,6 +203,22 @@ class ArticleView:
 
 
 @dataclass(frozen=True)
+class ContributorView:
+    """Someone in the back-matter list of contributors, with the articles they appear in."""
+
+    name: str
+    roles: str
+    affiliations: tuple[str, ...]
+    articles: tuple[tuple[str, str], ...]  # (title, href)
+
+
+@dataclass(frozen=True)
+class AbbreviationView:
+    short: str
+    expansion: str
+
+
+@dataclass(frozen=True)
 class BookView:
     title: str
     subtitle: str
@@ -217,6 +233,8 @@ class BookView:
     keywords: tuple[str, ...]
     created: str
     articles: tuple[ArticleView, ...]
+    contributors: tuple[ContributorView, ...]
+    abbreviations: tuple[AbbreviationView, ...]
 
 
 # ----------------------------------------------------------------- node rendering
@@ -400,8 +418,11 @@ class ArticleWriter:
                 return tag("ul", self.list_items(node.items, node.tight),
                            class_="tight" if node.tight else "loose")
             case OrderedList():
+                # WeasyPrint ignores the start attribute; the counter reset says the same.
+                start = node.start != 1 and self.target.mode == "print"
                 return tag("ol", self.list_items(node.items, node.tight),
                            start=str(node.start) if node.start != 1 else None,
+                           style=f"counter-reset: list-item {node.start - 1}" if start else None,
                            class_="tight" if node.tight else "loose")
             case Quote():
                 return tag("blockquote", self.blocks(node.blocks))
@@ -630,7 +651,33 @@ def book_view(book: Book, articles: Sequence[ArticleView], build_time: dt.dateti
         keywords=keywords,
         created=w3c_datetime(build_time),
         articles=tuple(articles),
+        contributors=contributor_views(book, articles),
+        abbreviations=tuple(AbbreviationView(short, long) for short, long in
+                            sorted(meta.glossary, key=lambda pair: pair[0].casefold())),
     )
+
+
+def contributor_views(book: Book, articles: Sequence[ArticleView]) -> tuple[ContributorView, ...]:
+    """Everyone named in the book, once, sorted by family name, with where they appear."""
+    found: dict[str, tuple[Person, list[tuple[str, str]]]] = {}
+    for article, view in zip(book.articles, articles, strict=True):
+        for person in article.meta.people:
+            if not person.name:
+                continue
+            key = person.id or person.name
+            entry = found.setdefault(key, (person, []))
+            entry[1].append((view.title, view.href))
+    ordered = sorted(found.values(), key=lambda item: _sort_name(item[0]))
+    return tuple(
+        ContributorView(person.name, role_label(person.roles), person.affiliations,
+                        tuple(dict.fromkeys(places)))
+        for person, places in ordered
+    )
+
+
+def _sort_name(person: Person) -> tuple[str, str]:
+    family = person.family_name or person.name.rsplit(" ", 1)[-1]
+    return (family.casefold(), person.given_name.casefold())
 
 
 def w3c_datetime(moment: dt.datetime) -> str:
@@ -719,10 +766,14 @@ class EpubDocuments:
     cover: EpubDocument
     glance: EpubDocument
     articles: tuple[EpubDocument, ...]
+    #: Contributors and abbreviations, when the book has any.
+    back: tuple[EpubDocument, ...]
 
 
 COVER_FILE = "cover.xhtml"
 GLANCE_FILE = "glance.xhtml"
+CONTRIBUTORS_FILE = "contributors.xhtml"
+ABBREVIATIONS_FILE = "abbreviations.xhtml"
 
 
 def article_file_name(index: int, article: Article) -> str:
@@ -765,7 +816,12 @@ def epub_documents(book: Book, build_time: dt.datetime, image_url: Callable[[Ima
     articles = tuple(
         page(a.href, a.title, a.lang, "article", article=a) for a in views
     )
-    return EpubDocuments(view, cover, glance, articles)
+    back = []
+    if view.contributors:
+        back.append(page(CONTRIBUTORS_FILE, "Contributors", view.lang, "contributors"))
+    if view.abbreviations:
+        back.append(page(ABBREVIATIONS_FILE, "Abbreviations", view.lang, "abbreviations"))
+    return EpubDocuments(view, cover, glance, articles, tuple(back))
 
 
 def _with_outside_hrefs(view: ArticleView, file_name: str) -> ArticleView:
@@ -783,17 +839,20 @@ CSS_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 GENERIC_FAMILIES = {"body": "serif", "heading": "sans-serif", "mono": "monospace", "cjk": "sans-serif"}
 
 
-def theme_properties(theme: Theme, reporter: Reporter, pos: Pos, *, size_unit: str = "pt") -> str:
+def theme_properties(theme: Theme, reporter: Reporter, pos: Pos, *, size_unit: str = "pt",
+                     first_fonts: dict[str, str] | None = None) -> str:
     """The theme as CSS custom properties, every value checked so none can break out of CSS.
 
     ``size_unit`` is ``pt`` for print; EPUB passes ``em`` and gets sizes
     relative to the body size, so that the reader's font setting still rules.
+    ``first_fonts`` puts a family (an embedded face) before the theme's for a role.
     """
     lines = []
     cjk = _font_name(theme, "cjk", reporter, pos)
     for role, generic in GENERIC_FAMILIES.items():
         name = _font_name(theme, role, reporter, pos)
-        stack = [f'"{n}"' for n in dict.fromkeys(x for x in (name, cjk) if x)]
+        first = (first_fonts or {}).get(role, "")
+        stack = [f'"{n}"' for n in dict.fromkeys(x for x in (first, name, cjk) if x)]
         lines.append(f"  --font-{role}: {', '.join(stack + [generic])};")
     for role, value in sorted(theme.colours.items()):
         if CSS_COLOUR.fullmatch(str(value)) and re.fullmatch(r"[a-z0-9_-]+", role):

@@ -6,6 +6,7 @@ import contextlib
 import logging
 import mimetypes
 import os
+import threading
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -33,7 +34,8 @@ PDF_VARIANT = "pdf/ua-1"
 IGNORED_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
 
 
-def render(book: Book, ctx: RenderContext) -> bytes:
+def render(book: Book, ctx: RenderContext, *, variant: str | None = PDF_VARIANT) -> bytes:
+    """The book as a PDF; ``variant`` is a WeasyPrint PDF variant (``pdf/a-3b``, ``pdf/x-4``, ...)."""
     fetcher = LocalFetcher([ctx.styles_dir, *font_dirs()])
 
     def image_url(image: Image, pos: Pos) -> str | None:
@@ -55,7 +57,7 @@ def render(book: Book, ctx: RenderContext) -> bytes:
         pdf = document.write_pdf(
             stylesheets=[css],
             font_config=font_config,
-            pdf_variant=PDF_VARIANT,
+            pdf_variant=variant,
             pdf_identifier=book.meta.slug.encode("utf-8"),
         )
     if not pdf:
@@ -142,23 +144,35 @@ def weasyprint_warnings(reporter: Reporter, pos: Pos) -> Iterator[None]:
         logger.propagate = old_propagate
 
 
+#: fixed_font_timestamps changes the process environment: one render at a time.
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def fixed_font_timestamps(ctx: RenderContext) -> Iterator[None]:
     """Pin the timestamps fontTools writes into subset fonts to the build time.
 
-    WeasyPrint instantiates the variable fonts with fontTools, which stamps
-    each font's ``head`` table with the current time unless SOURCE_DATE_EPOCH
-    is set; without this two builds of the same book differ.
+    WeasyPrint instantiates the variable fonts with fontTools and saves them
+    without ``recalcTimestamp=False``, so fontTools stamps each font's ``head``
+    table with the current time unless SOURCE_DATE_EPOCH is set; without this
+    two builds of the same book differ.  Neither WeasyPrint (``write_pdf``
+    options) nor fontTools offers another way in, and pre-instancing the fonts
+    ourselves costs seconds per weight, so the variable is set for the duration
+    of the layout.  The environment is process-wide: the lock keeps two PDF
+    renders in one process from restoring each other's value; other threads
+    that read SOURCE_DATE_EPOCH meanwhile see the build time.
     """
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(ctx.build_time.timestamp()))
-    try:
-        yield
-    finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
+    wanted = str(int(ctx.build_time.timestamp()))
+    with _ENVIRONMENT_LOCK:
+        previous = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = wanted
+        try:
+            yield
+        finally:
+            if previous is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 # ----------------------------------------------------------------------- fonts
