@@ -24,7 +24,7 @@ THEME := $(shell find styles -type f 2>/dev/null)
 CODE := $(shell find publish -type f \( -name '*.py' -o -name '*.j2' \) 2>/dev/null)
 DEPS := $(STAMP) $(SOURCES) $(THEME) $(CODE)
 
-.PHONY: all pdf epub docx check test lint goldens clean distclean
+.PHONY: all pdf epub docx check test lint goldens bench clean distclean
 
 all: $(OUT).pdf $(OUT).epub $(OUT).docx
 
@@ -38,21 +38,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-$(OUT).pdf: $(DEPS)
-	$(PUBLISH) build $(CONTENT) -o $(OUTDIR) -f pdf
+# One run builds the three formats: the PDF's page numbers fill the Word contents,
+# and the EPUB and DOCX cost little next to the PDF's layout.
+$(OUT).pdf $(OUT).epub $(OUT).docx &: $(DEPS)
+	$(PUBLISH) build $(CONTENT) -o $(OUTDIR)
 
-$(OUT).epub: $(DEPS)
-	$(PUBLISH) build $(CONTENT) -o $(OUTDIR) -f epub
-
-$(OUT).docx: $(DEPS)
-	$(PUBLISH) build $(CONTENT) -o $(OUTDIR) -f docx
+test: $(STAMP)
+	$(BIN)/python -m pytest
 
 # Read the outputs back and compare them with the model; builds first if needed.
 check: all
 	$(PUBLISH) check $(CONTENT) -o $(OUTDIR)
-
-test: $(STAMP)
-	$(BIN)/python -m pytest
 
 # An editor's checks on the sources: repetitions, abbreviations, headings, speakers.
 lint: $(STAMP)
@@ -61,6 +57,11 @@ lint: $(STAMP)
 # Rewrite the golden model dumps; review the diff before committing.
 goldens: $(STAMP)
 	$(BIN)/python -m pytest tests/test_reader_goldens.py --update-goldens
+
+# Time the builds against pandoc and bare WeasyPrint (benchmarks/README.md);
+# `make bench BENCH_ARGS=--quick` stops at 100 articles.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(OUTDIR)

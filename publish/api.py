@@ -17,7 +17,7 @@ from .manifest import Manifest, locate
 from .output import write_atomic
 from .readers import reader_for
 from .renderers import FORMATS, extension, get_renderer
-from .renderers.context import RenderContext
+from .renderers.context import RenderContext, Rendered
 from .remote import RemotePolicy
 from .resources import Resources
 from .theme import load_theme
@@ -105,6 +105,7 @@ def build(
     formats: Iterable[str] = FORMATS,
     reporter: Reporter | None = None,
     page_size: str | None = None,
+    pdf_variant: str = "pdf/ua-1",
     styles_dir: Path | None = None,
     allow_remote: bool = False,
     progress: Callable[[str], None] = lambda step: None,
@@ -131,14 +132,20 @@ def build(
         resources=Resources([manifest.root, styles], reporter,
                             remote=RemotePolicy() if allow_remote else None, cache_dir=workdir / "remote"),
         page_size=page_size or book.meta.page_size,
+        pdf_variant=pdf_variant,
         reporter=reporter,
         workdir=workdir,
     )
     rendered: list[tuple[Path, bytes]] = []
-    for name in formats:
+    # The PDF goes first: the pages it finds for each heading fill the DOCX contents.
+    for name in sorted(formats, key=lambda f: f != "pdf"):
         progress(f"rendering {name}")
-        data = get_renderer(name)(book, context)
-        rendered.append((outdir / f"{book.meta.slug}{extension(name)}", data))
+        result = get_renderer(name)(book, context)
+        if isinstance(result, Rendered):
+            if result.anchors:
+                context = replace(context, page_numbers=dict(result.anchors))
+            result = result.data
+        rendered.append((outdir / f"{book.meta.slug}{extension(name)}", result))
     if strict and reporter.warnings:
         raise BuildError(str(source), f"{len(reporter.warnings)} warning(s) with --strict")
     for path, data in rendered:

@@ -90,12 +90,15 @@ def _page_size(value: str | None) -> str | None:
               help="Override the manifest's page size for the PDF.")
 @click.option("--styles", "styles_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="Theme folder (default: ./styles).")
+@click.option("--pdf-variant", default="pdf/ua-1", show_default=True,
+              type=click.Choice(["pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "none"]),
+              help="The PDF standard to follow: tagged PDF/UA, or PDF/A for archiving.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--allow-remote", is_flag=True,
               help="Fetch http(s) images (public addresses only, with a timeout and a size cap).")
 @click.pass_context
 def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], page_size: str | None,
-          styles_dir: Path | None, strict: bool, allow_remote: bool) -> None:
+          styles_dir: Path | None, pdf_variant: str, strict: bool, allow_remote: bool) -> None:
     """Build SOURCE (a folder, a briefing.toml or one source file; default: content)."""
     from .api import build as run_build
 
@@ -103,7 +106,7 @@ def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], pa
     step, stop = _progress_printer()
     with _reporting(ctx):
         try:
-            written = run_build(source, outdir, formats, reporter, page_size=_page_size(page_size),
+            written = run_build(source, outdir, formats, reporter, page_size=_page_size(page_size), pdf_variant=pdf_variant,
                                 styles_dir=styles_dir, allow_remote=allow_remote, progress=step)
         finally:
             stop()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from publish.diagnostics import Reporter
 from publish.model import (
     Article,
     ArticleMeta,
@@ -47,6 +48,8 @@ from publish.model import (
     Text,
     Turn,
 )
+from publish.transforms.abbreviations import build_abbreviations
+from publish.transforms.people import build_people_index
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 
@@ -290,12 +293,14 @@ def sample_book() -> Book:
         description="Two readings on the US-Japan alliance after the Trump–Takaichi summit.",
         glossary=(("FOIP", "Free and Open Indo-Pacific"),),
     )
-    return Book(meta, (_post(), _event()))
+    book = Book(meta, (_post(), _event()))
+    # The apparatus a real build derives from the articles: the people index and the abbreviations.
+    reporter = Reporter(stream=None)
+    return build_abbreviations(build_people_index(book, reporter), reporter)
 
 
 def sample_context(reporter=None, page_size: str = "A4", workdir: Path | None = None):
     """A RenderContext for the sample book: real styles, fixtures as the only resource root."""
-    from publish.diagnostics import Reporter
     from publish.renderers.context import RenderContext
     from publish.resources import Resources
     from publish.theme import load_theme
@@ -335,7 +340,6 @@ def book_context(source: Path, reporter=None, page_size: str = "A4"):
 def load_source(source: Path) -> Book:
     """The finished model of a folder or file, as the build reads it."""
     from publish.api import load_book
-    from publish.diagnostics import Reporter
 
     return load_book(source, Reporter(stream=None))
 

@@ -38,7 +38,7 @@ SOURCES = {
     **{path.name: path for path in sorted((ROOT / "tests" / "sources").iterdir()) if path.is_file()},
 }
 EPUB_NS = "{http://www.idpf.org/2007/ops}"
-FRONT_AND_BACK = {"At a glance", "Contributors", "Abbreviations"}
+FRONT_AND_BACK = {"At a glance", "People in this briefing", "Abbreviations"}
 
 OPF = "{http://www.idpf.org/2007/opf}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -138,7 +138,7 @@ def test_nav_lists_articles_then_sections_and_landmarks(archive):
     top = [li.find(f"{XHTML}a").text for li in toc.find(f"{XHTML}ol").findall(f"{XHTML}li")]
     assert top == ["At a glance", "US-Japan Bilateral Stability",
                    "US-Japan Relations for a New Japanese Government and for a New Era",
-                   "Contributors", "Abbreviations"]
+                   "People in this briefing", "Abbreviations"]
     nested = [a.text for a in toc.iter(f"{XHTML}a")]
     assert "Projects listed" in nested and "Q&A" in nested
     assert any(n.get("{http://www.idpf.org/2007/ops}type") == "landmarks" for n in nav.iter(f"{XHTML}nav"))
@@ -308,7 +308,7 @@ def test_internal_link_to_another_article_names_its_file(books):
 
 def test_back_matter_documents_are_in_spine_and_nav(archive, opf):
     spine = [i.get("idref") for i in opf.find(f"{OPF}spine")]
-    assert spine[-2:] == ["contributors", "abbreviations"]
+    assert spine[-2:] == ["people", "abbreviations"]
     abbreviations = ET.fromstring(archive.read("EPUB/abbreviations.xhtml"))
     assert "Free and Open Indo-Pacific" in "".join(abbreviations.itertext())
 

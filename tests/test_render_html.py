@@ -96,9 +96,12 @@ def test_qa_exchanges_have_question_label_and_speakers():
     assert len(exchanges) == 2
     question = exchanges[1].find(f"{XHTML}div[@class='question']")
     assert "".join(question.find(f"{XHTML}span[@class='label']").itertext()) == "Q"
-    speakers = ["".join(s.itertext()) for s in
-                exchanges[1].findall(f"{XHTML}div[@class='answer']/{XHTML}span[@class='speaker']")]
-    assert speakers == ["William CHOU", "TOMIURA Eiichi"]
+    speakers = [s for s in exchanges[1].findall(f"{XHTML}div[@class='answer']/*[@class='speaker']")]
+    assert ["".join(s.itertext()) for s in speakers] == ["William CHOU", "TOMIURA Eiichi"]
+    # each name links to the person's entry in "People in this briefing"
+    ids = {c.person.name: c.person.id for c in sample_book().people}
+    assert [s.get("href") for s in speakers] == [f"people.xhtml#{ids['William CHOU']}",
+                                                 f"people.xhtml#{ids['TOMIURA Eiichi']}"]
     assert event.find(f".//{XHTML}aside[@class='source-note']") is not None
 
 

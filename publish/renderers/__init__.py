@@ -11,13 +11,14 @@ import importlib
 from collections.abc import Callable
 
 from ..model import Book
-from .context import RenderContext
+from .context import RenderContext, Rendered
 
-Renderer = Callable[[Book, RenderContext], bytes]
+#: A renderer returns the file's bytes, or :class:`Rendered` when it also knows pages.
+Renderer = Callable[[Book, RenderContext], "bytes | Rendered"]
 
 # format name -> (module, function, file extension)
 RENDERERS: dict[str, tuple[str, str, str]] = {
-    "pdf": ("publish.renderers.pdf", "render", ".pdf"),
+    "pdf": ("publish.renderers.pdf", "layout", ".pdf"),
     "epub": ("publish.renderers.epub", "render", ".epub"),
     "docx": ("publish.renderers.docx", "render", ".docx"),
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,3 +25,16 @@ class RenderContext:
     reporter: Reporter = field(default_factory=Reporter)
     #: A folder for intermediate files of this build (created on demand).
     workdir: Path | None = None
+    #: The PDF standard to follow: tagged PDF/UA-1 by default, or a PDF/A variant for archiving.
+    pdf_variant: str = "pdf/ua-1"
+    #: Article and heading ids -> the page the PDF put them on, for the DOCX contents.
+    #: Set when the PDF is built in the same run, before the DOCX.
+    page_numbers: Mapping[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A renderer's output, with the page each anchor landed on when the format has pages."""
+
+    data: bytes
+    anchors: Mapping[str, int] = field(default_factory=dict)

@@ -3,8 +3,9 @@
 Layout: a cover page, a contents page holding a real TOC field (its cached
 result pre-filled, so it reads correctly before Word updates it), then one
 section per article, so that each starts on a new page and carries its own
-running head.  Everything is set through named styles whose fonts and colours
-come from the theme; a ``reference.docx`` in the styles folder overrides them.
+running head.  Everything is set through named styles (``docx_styles``) whose
+fonts and colours come from the theme; a ``reference.docx`` in the styles
+folder overrides them.  ``docx_package`` cleans up the package around the text.
 """
 
 from __future__ import annotations
@@ -13,18 +14,16 @@ import copy
 import dataclasses
 import datetime as dt
 import io
-import re
-from collections.abc import Callable, Iterable
-from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
 from typing import assert_never
 
 import docx
 from docx.image.exceptions import UnrecognizedImageError
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
 from docx.section import Section
-from docx.shared import Emu, Twips
+from docx.shared import Emu, Pt, Twips
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
@@ -34,82 +33,36 @@ from ..model import (
     FootnoteRef, Heading, Image, Inline, LineBreak, Link, OrderedList, Paragraph, Person, Pos,
     Quote, Rule, SoftBreak, Span, Strikeout, Strong, Subscript, Superscript, Table, Text, Turn,
 )
-from ..walk import iter_nodes
+from ..walk import iter_nodes, plain_text
+from . import docx_package as package
 from . import ooxml
 from .context import RenderContext
-
-class S:
-    """Style names as Word spells them, so that Word and LibreOffice map them to their own."""
-
-    NORMAL = "Normal"
-    BODY_TEXT = "Body Text"
-    TITLE = "Title"
-    SUBTITLE = "Subtitle"
-    COVER_DETAIL = "Cover Detail"
-    COVER_NOTE = "Cover Note"
-    DISTRIBUTION = "Distribution Marking"
-    TOC_HEADING = "TOC Heading"
-    TOC = ("toc 1", "toc 2", "toc 3")
-    HEADING1 = "heading 1"
-    HEADING2 = "heading 2"
-    HEADING3 = "heading 3"
-    HEADING4 = "heading 4"
-    HEADING5 = "heading 5"
-    HEADING6 = "heading 6"
-    ARTICLE_SUBTITLE = "Article Subtitle"
-    BYLINE = "Byline"
-    DATELINE = "Dateline"
-    SOURCE_LINE = "Source Line"
-    STANDFIRST = "Standfirst"
-    QUOTE = "Quote"
-    LIST_BULLET = "List Bullet"
-    LIST_NUMBER = "List Number"
-    LIST_CONTINUE = "List Continue"
-    QUESTION = "Q&A Question"
-    ANSWER = "Q&A Answer"
-    CAPTION = "caption"
-    TABLE_CAPTION = "Table Caption"
-    FIGURE = "Figure"
-    FOOTNOTE_TEXT = "footnote text"
-    SOURCE_CODE = "Source Code"
-    TABLE_TEXT = "Table Text"
-    TABLE_HEADING = "Table Heading"
-    RULE = "Horizontal Rule"
-    BIO_HEADING = "Bio Heading"
-    BIO = "Bio"
-    HEADER = "header"
-    FOOTER = "footer"
-    # character styles
-    HYPERLINK = "Hyperlink"
-    FOOTNOTE_REFERENCE = "footnote reference"
-    SPEAKER = "Speaker"
-    VERBATIM = "Verbatim Char"
-    HEADER_MARKING = "Header Marking"
-    # table style
-    TABLE = "Briefing Table"
-
+from .docx_styles import TABLE_GAP, S, StyleSheet, page_geometry
+from .ooxml import clean_text
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LINE_END = re.compile(r"\r\n?|\n")
 _DIV_STYLES = {"source-note": S.SOURCE_LINE, "bio": S.BIO, "standfirst": S.STANDFIRST}
 _HEADING_STYLES = {2: S.HEADING2, 3: S.HEADING3, 4: S.HEADING4, 5: S.HEADING5, 6: S.HEADING6}
 _ALIGNMENTS = {"left": "left", "center": "center", "right": "right"}
 _TOC_LEVELS = 3
-_UNWANTED_TEMPLATE_PARTS = (
-    RT.THUMBNAIL, RT.CUSTOM_XML, "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
-)
+_EAST_ASIAN_DEFAULT = "ja-JP"
 
 
-def render(book: Book, ctx: RenderContext) -> bytes:
-    """The book as the bytes of a DOCX file, identical for identical input and build time."""
+def render(book: Book, ctx: RenderContext, *, page_numbers: Mapping[str, int] | None = None) -> bytes:
+    """The book as the bytes of a DOCX file, identical for identical input and build time.
+
+    ``page_numbers`` maps article and heading ids to the pages the PDF build
+    put them on; the contents field shows them until Word recomputes its own.
+    """
     reference = ctx.styles_dir / "reference.docx"
-    document = docx.Document(str(reference) if reference.is_file() else None)
-    _DocxWriter(book, ctx, document, from_reference=reference.is_file()).write()
+    from_reference = reference.is_file()
+    document = docx.Document(str(reference) if from_reference else None)
+    _DocxWriter(book, ctx, document, from_reference=from_reference,
+                page_numbers=page_numbers or ctx.page_numbers or {}).write()
     saved = io.BytesIO()
     document.save(saved)
-    return ooxml.reproducible_zip(saved.getvalue(), ctx.build_time)
+    return package.reproducible_zip(saved.getvalue(), ctx.build_time)
 
 
 # --------------------------------------------------------------- small types
@@ -136,8 +89,6 @@ class _Story:
         return DocxParagraph(p, self.owner)
 
     def add_table(self, rows: int, cols: int, width: int) -> DocxTable:
-        from docx.oxml.table import CT_Tbl
-
         tbl = CT_Tbl.new_tbl(rows, cols, Emu(width))
         self._append(tbl)
         return DocxTable(tbl, self.owner)
@@ -172,17 +123,29 @@ class _Format:
     superscript: bool = False
     subscript: bool = False
     style: str = ""
+    language: str = ""  # the article's language where it differs from the book's
+
+
+@dataclasses.dataclass
+class _ArticleNotes:
+    """The footnotes of the article being written, and the Word notes made of them so far."""
+
+    definitions: dict[str, FootnoteDef]
+    numbers: dict[str, int] = dataclasses.field(default_factory=dict)  # note_id -> Word note id
 
 
 # -------------------------------------------------------------------- writer
 
 
 class _DocxWriter:
-    def __init__(self, book: Book, ctx: RenderContext, document, *, from_reference: bool) -> None:
+    def __init__(self, book: Book, ctx: RenderContext, document, *, from_reference: bool,
+                 page_numbers: Mapping[str, int]) -> None:
         self.book = book
         self.ctx = ctx
         self.document = document
         self.part = document.part
+        self.page_numbers = page_numbers
+        self.from_reference = from_reference
         self.geometry = page_geometry(ctx.page_size)
         self.styles = StyleSheet(document, ctx.theme, book.meta.language, self.geometry,
                                  keep_existing=from_reference)
@@ -192,8 +155,10 @@ class _DocxWriter:
         if from_reference:
             document.element.body.clear_content()
         self.bookmarks = self._bookmark_names()
+        self.notes = _ArticleNotes({})
         self._next_bookmark = 1
         self._next_footnote = 1
+        self._next_drawing = 1
 
     # -- document ------------------------------------------------------------
 
@@ -211,9 +176,19 @@ class _DocxWriter:
             last = index == len(self.book.articles) - 1
             section = self._last_section() if last else self._end_section()
             self._running_head(section, article.meta.title)
-        self._properties()
-        self._settings()
-        self._drop_template_leftovers()
+        for story in (self.document.element.body, self.footnotes.element):
+            self._space_after_tables(story)
+        self._package()
+
+    def _package(self) -> None:
+        package.set_core_properties(self.document, self.book, self.ctx.build_time)
+        package.set_app_properties(self.document)
+        package.prepare_settings(self.document.settings.element, self.book.meta.language or "en")
+        if not self.from_reference:
+            # a reference document's own fonts and theme are the user's choice
+            package.replace_font_table(self.document, self.ctx.theme)
+            package.replace_theme(self.document, self.ctx.theme)
+        package.drop_template_leftovers(self.document)
 
     def _page_setup(self, sect_pr) -> None:
         section = Section(sect_pr, self.part)
@@ -237,7 +212,7 @@ class _DocxWriter:
         last = blocks[-1] if blocks else None
         # LibreOffice loses every later field when a section ends in a paragraph holding one
         if last is None or last.tag != qn("w:p") or last.xpath("w:pPr/w:sectPr|.//w:fldChar"):
-            last = self.body.add_paragraph(S.BODY_TEXT)._p
+            last = self.body.add_paragraph(self.styles.id(S.BODY_TEXT))._p
         last.set_sectPr(closing)
         return Section(closing, self.part)
 
@@ -251,22 +226,31 @@ class _DocxWriter:
         paragraph._p.get_or_add_pPr().style = self.styles.id(S.HEADER)
         marking = self.book.meta.distribution
         if marking:
-            paragraph._p.append(self._plain_run(marking, S.HEADER_MARKING))
+            self._run(paragraph._p, _Format(style=S.HEADER_MARKING), marking)
         paragraph._p.append(ooxml.run(OxmlElement("w:tab")))
-        paragraph._p.append(self._plain_run(title))
+        self._run(paragraph._p, _Format(), title)
 
     def _page_footer(self, section: Section) -> None:
         footer = section.footer
         footer.is_linked_to_previous = False
-        paragraph = footer.paragraphs[0]
-        paragraph._p.get_or_add_pPr().style = self.styles.id(S.FOOTER)
-        p = paragraph._p
+        p = footer.paragraphs[0]._p
+        p.get_or_add_pPr().style = self.styles.id(S.FOOTER)
         p.append(self._plain_run("Page "))
         for node in ooxml.field_runs("PAGE", "1"):
             p.append(node)
         p.append(self._plain_run(" of "))
         for node in ooxml.field_runs("NUMPAGES", "1"):
             p.append(node)
+
+    def _space_after_tables(self, story) -> None:
+        """Word has no space-after for tables: the paragraph after one gets space before."""
+        for table in story.iter(qn("w:tbl")):
+            following = table.getnext()
+            if following is None or following.tag != qn("w:p"):
+                continue
+            style = following.xpath("string(w:pPr/w:pStyle/@w:val)")
+            if self.styles.space_before(style) < TABLE_GAP:
+                DocxParagraph(following, None).paragraph_format.space_before = Pt(TABLE_GAP)
 
     # -- cover and contents ----------------------------------------------------
 
@@ -287,20 +271,12 @@ class _DocxWriter:
             self._text_paragraph(S.COVER_NOTE, meta.description)
 
     def contents(self) -> None:
+        """The contents field: Word's own TOC, its result already filled in."""
         self._text_paragraph(S.TOC_HEADING, "Contents")
-        entries = list(self._toc_entries())
-        if not entries:
+        paragraphs = [self._toc_entry(level, title, node_id)
+                      for level, title, node_id in self._toc_entries()]
+        if not paragraphs:
             return
-        paragraphs = []
-        for level, title, node_id in entries:
-            p = self.body.add_paragraph(self.styles.id(S.TOC[level - 1]))._p
-            anchor = self.bookmarks.get(node_id, "")
-            link = ooxml.hyperlink(anchor=anchor) if anchor else p
-            link.append(self._plain_run(title))
-            if anchor:
-                # no page numbers yet: Word fills them in when it updates the field on opening
-                p.append(link)
-            paragraphs.append(p)
         begin = ooxml.field_runs('TOC \\o "1-3" \\h \\z \\u')
         # begin, instruction and separate open the first entry; end closes the last
         first_pPr = paragraphs[0].pPr
@@ -308,19 +284,38 @@ class _DocxWriter:
             first_pPr.addnext(node)
         paragraphs[-1].append(begin[-1])
 
+    def _toc_entry(self, level: int, title: str, node_id: str):
+        """One entry as Word writes it: a link to the heading holding its text, a tab and its page.
+
+        Without a known page the entry has no tab and no PAGEREF: an empty
+        result would leave a dot leader pointing at nothing until fields update.
+        """
+        p = self.body.add_paragraph(self.styles.id(S.TOC[level - 1]))._p
+        anchor = self.bookmarks.get(node_id, "")
+        holder = ooxml.hyperlink(anchor=anchor) if anchor else p
+        self._run(holder, _Format(), title)
+        page = self.page_numbers.get(node_id)
+        if anchor and page:
+            holder.append(ooxml.run(OxmlElement("w:tab")))
+            for node in ooxml.page_reference_field(anchor, page):
+                holder.append(node)
+        if anchor:
+            p.append(holder)
+        return p
+
     def _toc_entries(self) -> Iterable[tuple[int, str, str]]:
         for article in self.book.articles:
             yield 1, clean_text(article.meta.title), article.id
             for node in _body_nodes(article.blocks):
                 if isinstance(node, Heading) and node.level <= _TOC_LEVELS:
-                    yield max(node.level, 2), clean_text(_plain(node.children)), node.id
+                    yield max(node.level, 2), clean_text(plain_text(node.children)), node.id
 
     # -- articles --------------------------------------------------------------
 
     def article(self, article: Article) -> None:
         frame = _Frame(article)
-        self.notes = {node.note_id: node for node in iter_nodes(article.blocks)
-                      if isinstance(node, FootnoteDef)}
+        self.notes = _ArticleNotes({node.note_id: node for node in iter_nodes(article.blocks)
+                                    if isinstance(node, FootnoteDef)})
         self.opening(article, frame)
         for block in article.blocks:
             self.block(block, self.body, frame)
@@ -329,7 +324,8 @@ class _DocxWriter:
     def opening(self, article: Article, frame: _Frame) -> None:
         meta = article.meta
         title = self.body.add_paragraph(self.styles.id(S.HEADING1))
-        self._bookmarked(title._p, article.id, lambda: title._p.append(self._plain_run(meta.title)))
+        self._bookmarked(title._p, article.id,
+                         lambda: self._run(title._p, self._format(article), meta.title))
         if meta.subtitle:
             self._text_paragraph(S.ARTICLE_SUBTITLE, meta.subtitle)
         for person in meta.people:
@@ -353,14 +349,13 @@ class _DocxWriter:
             p.append(self._plain_run("By "))
         elif roles:
             p.append(self._plain_run(" & ".join(_capitalised(role) for role in roles) + ": "))
-        p.append(self._plain_run(person.name, bold=True))
+        self._run(p, _Format(bold=True), person.name)
         if person.affiliations:
-            p.append(self._plain_run(", " + "; ".join(person.affiliations)))
+            self._run(p, _Format(), ", " + "; ".join(person.affiliations))
 
     def source_line(self, publisher: str, url: str) -> None:
-        paragraph = self.body.add_paragraph(self.styles.id(S.SOURCE_LINE))
-        p = paragraph._p
-        p.append(self._plain_run("Source: " + (publisher or "")))
+        p = self.body.add_paragraph(self.styles.id(S.SOURCE_LINE))._p
+        self._run(p, _Format(), "Source: " + (publisher or ""))
         if url:
             if publisher:
                 p.append(self._plain_run(", "))
@@ -437,6 +432,10 @@ class _DocxWriter:
             first = blocks.pop(0) if blocks and isinstance(blocks[0], Paragraph) else None
             paragraph = story.add_paragraph(self.styles.id(style))
             ooxml.number_paragraph(paragraph._p, num_id, depth)
+            if not node.tight:
+                # the list styles keep items together; a loose list's items have air between them
+                ooxml.insert_in_order(paragraph._p.pPr, ooxml.element(
+                    "w:contextualSpacing", {"w:val": "0"}), ooxml.PPR_ORDER)
             if first is not None:
                 self.inlines(first.children, paragraph, frame)
             for block in blocks:
@@ -445,10 +444,9 @@ class _DocxWriter:
 
     def code_block(self, node: CodeBlock, story: _Story) -> None:
         paragraph = story.add_paragraph(self.styles.id(S.SOURCE_CODE))
-        code = _LINE_END.sub("\n", _CONTROL.sub("", node.text)).rstrip("\n")
         run = Run(OxmlElement("w:r"), paragraph)
         paragraph._p.append(run._r)
-        run.text = code  # python-docx turns "\n" into w:br and "\t" into w:tab
+        run.text = ooxml.clean_block_text(node.text).rstrip("\n")  # "\n" becomes w:br, "\t" w:tab
 
     def table(self, node: Table, story: _Story, frame: _Frame) -> None:
         rows = [*node.head, *node.body]
@@ -471,21 +469,21 @@ class _DocxWriter:
                 paragraph._p.get_or_add_pPr().style = self.styles.id(
                     S.TABLE_HEADING if header else S.TABLE_TEXT)
                 if source.align in _ALIGNMENTS:
-                    paragraph._p.get_or_add_pPr().jc_val = _jc(source.align)
+                    paragraph.paragraph_format.alignment = _jc(source.align)
                 self.inlines(source.children, paragraph, frame)
 
     def figure(self, node: Figure, story: _Story, frame: _Frame) -> None:
         paragraph = story.add_paragraph(self.styles.id(S.FIGURE))
         pos = node.pos or frame.article.pos or Pos(".")
         if not self.picture(paragraph, node.image, pos, block=True):
-            paragraph._p.append(self._plain_run(node.image.alt, italic=True))
+            self._run(paragraph._p, _Format(italic=True), node.image.alt)
         if node.caption:
             self.inlines(node.caption, story.add_paragraph(self.styles.id(S.CAPTION)), frame)
 
     def turn(self, turn: Turn, story: _Story, frame: _Frame, style: str, default_label: str) -> None:
         blocks = list(turn.blocks)
         paragraph = story.add_paragraph(self.styles.id(style))
-        paragraph._p.append(self._plain_run(f"{turn.speaker or default_label}:", S.SPEAKER))
+        self._run(paragraph._p, _Format(style=S.SPEAKER), f"{turn.speaker or default_label}:")
         paragraph._p.append(self._plain_run(" "))
         if blocks and isinstance(blocks[0], Paragraph):
             self.inlines(blocks.pop(0).children, paragraph, frame)
@@ -494,8 +492,9 @@ class _DocxWriter:
     # -- inlines -----------------------------------------------------------------
 
     def inlines(self, nodes: Iterable[Inline], paragraph: DocxParagraph, frame: _Frame,
-                target=None, fmt: _Format = _Format()) -> None:
+                target=None, fmt: _Format | None = None) -> None:
         target = paragraph._p if target is None else target
+        fmt = self._format(frame.article) if fmt is None else fmt
         for node in nodes:
             self.inline(node, paragraph, frame, target, fmt)
 
@@ -505,11 +504,11 @@ class _DocxWriter:
 
         match node:
             case Text():
-                self._run(paragraph, target, fmt, clean_text(node.text))
+                self._run(target, fmt, node.text)
             case SoftBreak():
-                self._run(paragraph, target, fmt, " ")
+                self._run(target, fmt, " ")
             case LineBreak():
-                self._run(paragraph, target, fmt, "").add_break()
+                target.append(ooxml.run(OxmlElement("w:br")))
             case Emph():
                 nested(italic=not fmt.italic)
             case Strong():
@@ -521,40 +520,55 @@ class _DocxWriter:
             case Subscript():
                 nested(subscript=True)
             case Code():
-                self._run(paragraph, target, dataclasses.replace(fmt, style=S.VERBATIM), clean_text(node.text))
+                self._run(target, dataclasses.replace(fmt, style=S.VERBATIM), node.text)
             case Link():
                 self.link(node, paragraph, frame, target, fmt)
             case Image():
                 pos = frame.article.pos or Pos(".")
                 if not self.picture(paragraph, node, pos, block=False, target=target):
-                    self._run(paragraph, target, dataclasses.replace(fmt, italic=True), clean_text(node.alt))
+                    self._run(target, dataclasses.replace(fmt, italic=True), node.alt)
             case FootnoteRef():
-                self.footnote(node, paragraph, frame, target)
+                self.footnote(node, frame, target)
             case Span():
                 style = S.SPEAKER if node.role == "speaker" else fmt.style
                 nested(style=style)
             case _:
                 assert_never(node)
 
-    def _run(self, paragraph: DocxParagraph, target, fmt: _Format, value: str) -> Run:
-        r = OxmlElement("w:r")
-        target.append(r)
-        run = Run(r, paragraph)
-        if fmt.style:
-            r.get_or_add_rPr().style = self.styles.id(fmt.style)
-        if fmt.bold:
-            run.bold = True
-        if fmt.italic:
-            run.italic = True
-        if fmt.strike:
-            run.font.strike = True
-        if fmt.superscript:
-            run.font.superscript = True
-        elif fmt.subscript:
-            run.font.subscript = True
-        if value:
-            run.text = value
-        return run
+    def _format(self, article: Article) -> _Format:
+        language = article.meta.language
+        return _Format(language=language if language and language != self.book.meta.language else "")
+
+    def _run(self, target, fmt: _Format, value: str) -> None:
+        """Append runs for ``value`` to ``target``: one per stretch of Latin or of East Asian text."""
+        for segment, east_asian in ooxml.script_segments(clean_text(value)):
+            r = OxmlElement("w:r")
+            target.append(r)
+            run = Run(r, None)  # type: ignore[arg-type]  # text and formatting need no part
+            if fmt.style:
+                r.get_or_add_rPr().style = self.styles.id(fmt.style)
+            if fmt.bold:
+                run.bold = True
+            if fmt.italic:
+                run.italic = True
+            if fmt.strike:
+                run.font.strike = True
+            if fmt.superscript:
+                run.font.superscript = True
+            elif fmt.subscript:
+                run.font.subscript = True
+            self._language(r, fmt.language, east_asian)
+            run.text = segment
+
+    def _language(self, r, language: str, east_asian: bool) -> None:
+        """Mark a run's language: Japanese runs get their face and language whatever the template says."""
+        if east_asian:
+            asian = language if ooxml.is_east_asian_language(language) else _EAST_ASIAN_DEFAULT
+            r_pr = r.get_or_add_rPr()
+            ooxml.insert_in_order(r_pr, ooxml.east_asian_fonts(self.ctx.theme.font("cjk")), ooxml.RPR_ORDER)
+            ooxml.insert_in_order(r_pr, ooxml.language_element(east_asian=asian), ooxml.RPR_ORDER)
+        elif language and not ooxml.is_east_asian_language(language):
+            ooxml.insert_in_order(r.get_or_add_rPr(), ooxml.language_element(language), ooxml.RPR_ORDER)
 
     def link(self, node: Link, paragraph: DocxParagraph, frame: _Frame, target, fmt: _Format) -> None:
         if node.target.startswith("#"):
@@ -588,22 +602,41 @@ class _DocxWriter:
         limit_h = self.geometry.text_height_emu * 2 // 3 if block else Twips(600)
         scale = min(1.0, limit_w / shape.width, limit_h / shape.height)
         shape.width, shape.height = Emu(int(shape.width * scale)), Emu(int(shape.height * scale))
+        # python-docx numbers drawings per part, so a picture in a footnote could repeat an id
         doc_pr = r.xpath(".//wp:docPr")[0]
+        doc_pr.set("id", str(self._next_drawing))
+        doc_pr.set("name", f"Picture {self._next_drawing}")
+        self._next_drawing += 1
         doc_pr.set("descr", clean_text(image.alt))
         if image.title:
             doc_pr.set("title", clean_text(image.title))
         return True
 
-    def footnote(self, node: FootnoteRef, paragraph: DocxParagraph, frame: _Frame, target) -> None:
-        definition = self.notes.get(node.note_id)
+    # -- footnotes -----------------------------------------------------------------
+
+    def footnote(self, node: FootnoteRef, frame: _Frame, target) -> None:
+        """A real Word footnote at the first reference; a NOTEREF to its number at later ones."""
+        definition = self.notes.definitions.get(node.note_id)
         if definition is None or frame.in_note:
             reason = "footnote inside a footnote" if frame.in_note else "footnote without text"
             self.ctx.reporter.warn(frame.article.pos or Pos("."), f"{reason}: [^{node.note_id}]")
             return
-        note_id = self._next_footnote
+        style_id = self.styles.id(S.FOOTNOTE_REFERENCE)
+        if node.note_id in self.notes.numbers:
+            # notes are numbered through the document, so the number shown is the note's id
+            note_id = self.notes.numbers[node.note_id]
+            for run in ooxml.note_reference_field(_note_bookmark(note_id), note_id, style_id):
+                target.append(run)
+            return
+        note_id = self.notes.numbers[node.note_id] = self._next_footnote
         self._next_footnote += 1
-        target.append(ooxml.footnote_reference(note_id, self.styles.id(S.FOOTNOTE_REFERENCE)))
-        note = ooxml.new_footnote(self.footnotes, note_id)
+        mark_id = self._new_bookmark_id()
+        target.append(ooxml.bookmark_start(mark_id, _note_bookmark(note_id)))
+        target.append(ooxml.footnote_reference(note_id, style_id))
+        target.append(ooxml.bookmark_end(mark_id))
+        self._footnote_text(definition, ooxml.new_footnote(self.footnotes, note_id), frame)
+
+    def _footnote_text(self, definition: FootnoteDef, note, frame: _Frame) -> None:
         story = _Story(note, _PartOwner(self.footnotes))
         note_frame = _Frame(frame.article, style=S.FOOTNOTE_TEXT, in_note=True)
         self.block_sequence(definition.blocks, story, note_frame)
@@ -619,10 +652,11 @@ class _DocxWriter:
 
     def _text_paragraph(self, style: str, value: str) -> DocxParagraph:
         paragraph = self.body.add_paragraph(self.styles.id(style))
-        paragraph._p.append(self._plain_run(value))
+        self._run(paragraph._p, _Format(), value)
         return paragraph
 
     def _plain_run(self, value: str, style: str = "", *, bold: bool = False, italic: bool = False):
+        """One run of fixed text, such as a label; text from the sources goes through :meth:`_run`."""
         r = OxmlElement("w:r")
         run = Run(r, None)  # type: ignore[arg-type]  # text and formatting need no part
         if style:
@@ -639,11 +673,15 @@ class _DocxWriter:
         if not name:
             fill()
             return
-        mark_id = self._next_bookmark
-        self._next_bookmark += 1
+        mark_id = self._new_bookmark_id()
         p.append(ooxml.bookmark_start(mark_id, name))
         fill()
         p.append(ooxml.bookmark_end(mark_id))
+
+    def _new_bookmark_id(self) -> int:
+        mark_id = self._next_bookmark
+        self._next_bookmark += 1
+        return mark_id
 
     def _bookmark_names(self) -> dict[str, str]:
         """Bookmark names for every article and heading id, unique even where ids differ
@@ -660,40 +698,6 @@ class _DocxWriter:
             taken.add(name)
         return names
 
-    # -- package -------------------------------------------------------------------
-
-    def _properties(self) -> None:
-        meta = self.book.meta
-        props = self.document.core_properties
-        for child in list(props._element):
-            props._element.remove(child)  # nothing of the template's may survive
-        people = _unique(person.name for article in self.book.articles for person in article.meta.people)
-        author = meta.prepared_by or meta.publisher or "; ".join(people)
-        keywords = _unique(tag for article in self.book.articles
-                           for tag in (*article.meta.tags, *article.meta.categories))
-        when = _utc_naive(self.ctx.build_time)
-        props.title = _property(meta.title)
-        props.subject = _property(meta.subtitle or meta.description)
-        props.author = _property(author)
-        props.last_modified_by = _property(author)
-        props.keywords = _property(", ".join(keywords))
-        props.comments = _property(meta.description)
-        props.language = _property(meta.language)
-        props.identifier = _property(meta.identifier)
-        props.created = props.modified = when
-        props.revision = 1
-        app = self.part.package.part_related_by(RT.EXTENDED_PROPERTIES)
-        app._blob = ooxml.APP_XML
-
-    def _settings(self) -> None:
-        ooxml.prepare_settings(self.document.settings.element, "ja-JP", self.book.meta.language or "en")
-
-    def _drop_template_leftovers(self) -> None:
-        for root in (self.document.styles.element, self.document.element):
-            ooxml.drop_revision_ids(root)
-        ooxml.drop_package_relationships(self.part.package.rels, _UNWANTED_TEMPLATE_PARTS)
-        ooxml.drop_package_relationships(self.part.rels, _UNWANTED_TEMPLATE_PARTS)
-
 
 # ----------------------------------------------------------------- utilities
 
@@ -701,17 +705,6 @@ class _DocxWriter:
 def format_date(date: dt.date) -> str:
     """``23 October 2025``: unambiguous everywhere, and independent of the locale."""
     return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
-
-
-def clean_text(value: str) -> str:
-    """Text safe for a run: no control characters, line ends as spaces."""
-    return _LINE_END.sub(" ", _CONTROL.sub("", value))
-
-
-def _plain(inlines) -> str:
-    from ..walk import plain_text
-
-    return plain_text(inlines)
 
 
 def _body_nodes(blocks) -> Iterable:
@@ -722,23 +715,13 @@ def _body_nodes(blocks) -> Iterable:
         yield from iter_nodes(block)
 
 
+def _note_bookmark(note_id: int) -> str:
+    """The hidden bookmark (a leading ``_`` hides it in Word) around a note's first reference."""
+    return f"_RefNote{note_id}"
+
+
 def _capitalised(role: str) -> str:
     return role[:1].upper() + role[1:]
-
-
-def _unique(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(value for value in values if value))
-
-
-def _utc_naive(when: dt.datetime) -> dt.datetime:
-    if when.tzinfo is not None:
-        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return when
-
-
-def _property(value: str) -> str:
-    """Core properties are limited to 255 characters."""
-    return clean_text(value)[:255]
 
 
 def _jc(align: str):
@@ -746,200 +729,3 @@ def _jc(align: str):
 
     return {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
             "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
-
-
-
-
-# -------------------------------------------------------------------- styles
-
-
-_A4 = (11906, 16838)
-_LETTER = (12240, 15840)
-
-
-@dataclasses.dataclass(frozen=True)
-class PageGeometry:
-    """Page and margins in twips."""
-
-    width: int
-    height: int
-    margin: int = 1418  # 25 mm
-    header_distance: int = 680  # 12 mm
-
-    @property
-    def text_width(self) -> int:
-        return self.width - 2 * self.margin
-
-    @property
-    def text_width_emu(self) -> int:
-        return self.text_width * 635
-
-    @property
-    def text_height_emu(self) -> int:
-        return (self.height - 2 * self.margin) * 635
-
-
-def page_geometry(page_size: str) -> PageGeometry:
-    width, height = _LETTER if page_size.lower() == "letter" else _A4
-    return PageGeometry(width, height)
-
-
-def style_specs(theme, geometry: PageGeometry) -> list[ooxml.StyleSpec]:
-    """Every style the renderer uses, with fonts, colours and sizes from the theme."""
-    Spec, Border = ooxml.StyleSpec, ooxml.Border
-    body, sans, mono = theme.font("body"), theme.font("heading"), theme.font("mono")
-    text, accent, muted = theme.colour("text"), theme.colour("accent"), theme.colour("muted")
-    rule, marking, shade = theme.colour("rule"), theme.colour("marking"), theme.colour("shade")
-    size, small, line = theme.size("body"), theme.size("small"), theme.size("line_height")
-    right_tab = ("right", geometry.text_width, "none")
-    toc_tab = ("right", geometry.text_width, "dot")
-    heading = dict(font=sans, bold=True, keep_next=True, keep_lines=True, line=1.1, builtin=True,
-                   priority=9, next_style="BodyText")
-    return [
-        Spec("Normal", S.NORMAL, font=body, size=size, colour=text, line=line, space_after=0,
-             builtin=True, default=True),
-        Spec("BodyText", S.BODY_TEXT, based_on="Normal", space_after=7, builtin=True),
-        Spec("Title", S.TITLE, based_on="Normal", font=sans, size=30, bold=True, colour=accent,
-             line=1.05, space_before=150, space_after=14, builtin=True, priority=10),
-        Spec("Subtitle", S.SUBTITLE, based_on="Normal", font=sans, size=16, colour=muted,
-             line=1.15, space_after=36, builtin=True, priority=11),
-        Spec("CoverDetail", S.COVER_DETAIL, based_on="Normal", font=sans, size=11, space_after=4),
-        Spec("CoverNote", S.COVER_NOTE, based_on="Normal", font=body, size=size, italic=True,
-             colour=muted, space_before=24, indent_right=geometry.text_width // 4),
-        Spec("DistributionMarking", S.DISTRIBUTION, based_on="Normal", font=sans, size=small,
-             bold=True, caps=True, letter_spacing=1, colour=marking, align="center",
-             borders=(("top", Border(marking, 6, 4)), ("bottom", Border(marking, 6, 4))),
-             space_after=12),
-        Spec("TOCHeading", S.TOC_HEADING, based_on="Normal", font=sans, size=theme.size("heading1"),
-             bold=True, colour=accent, space_after=18, builtin=True, priority=39),
-        Spec("TOC1", S.TOC[0], based_on="Normal", next_style="Normal", font=sans, size=11,
-             bold=True, tabs=(toc_tab,), space_before=8, space_after=2, builtin=True, priority=39),
-        Spec("TOC2", S.TOC[1], based_on="Normal", next_style="Normal", font=sans, size=size - 0.5,
-             tabs=(toc_tab,), indent_left=360, space_after=2, builtin=True, priority=39),
-        Spec("TOC3", S.TOC[2], based_on="Normal", next_style="Normal", font=sans, size=small + 0.5,
-             colour=muted, tabs=(toc_tab,), indent_left=720, space_after=1, builtin=True,
-             priority=39),
-        Spec("Heading1", S.HEADING1, based_on="Normal", size=theme.size("heading1"), colour=accent,
-             space_after=8, outline_level=0, **heading),
-        Spec("Heading2", S.HEADING2, based_on="Normal", size=theme.size("heading2"), colour=accent,
-             space_before=16, space_after=5, outline_level=1, **heading),
-        Spec("Heading3", S.HEADING3, based_on="Normal", size=theme.size("heading3"),
-             space_before=12, space_after=4, outline_level=2, **heading),
-        *(Spec(f"Heading{n}", f"heading {n}", based_on="Normal", size=size, italic=True,
-               space_before=10, space_after=3, outline_level=n - 1, **heading) for n in (4, 5, 6)),
-        Spec("ArticleSubtitle", S.ARTICLE_SUBTITLE, based_on="Normal", font=sans, size=14,
-             colour=muted, line=1.15, space_after=12),
-        Spec("Byline", S.BYLINE, based_on="Normal", font=sans, size=size - 1, space_after=2),
-        Spec("Dateline", S.DATELINE, based_on="Normal", font=sans, size=size - 1, colour=muted,
-             space_after=2),
-        Spec("SourceLine", S.SOURCE_LINE, based_on="Normal", font=sans, size=small, colour=muted,
-             space_after=6),
-        Spec("Standfirst", S.STANDFIRST, based_on="Normal", size=size + 2, line=1.3,
-             space_before=10, space_after=14,
-             borders=(("bottom", Border(rule, 6, 10)),)),
-        Spec("Quote", S.QUOTE, based_on="BodyText", colour=muted, indent_left=567, indent_right=567,
-             borders=(("left", Border(accent, 12, 10)),), builtin=True, priority=29),
-        Spec("ListBullet", S.LIST_BULLET, based_on="BodyText", space_after=3, builtin=True),
-        Spec("ListNumber", S.LIST_NUMBER, based_on="BodyText", space_after=3, builtin=True),
-        Spec("ListContinue", S.LIST_CONTINUE, based_on="BodyText", space_after=3, builtin=True),
-        Spec("QAQuestion", S.QUESTION, based_on="BodyText", next_style="QAAnswer", font=sans,
-             keep_next=True, space_before=10, space_after=4),
-        Spec("QAAnswer", S.ANSWER, based_on="BodyText", indent_left=360),
-        Spec("Caption", S.CAPTION, based_on="Normal", font=sans, size=small, italic=True,
-             colour=muted, space_before=3, space_after=10, builtin=True, priority=35),
-        Spec("TableCaption", S.TABLE_CAPTION, based_on="Caption", keep_next=True, italic=False,
-             bold=True, space_before=8, space_after=4),
-        Spec("Figure", S.FIGURE, based_on="Normal", align="center", keep_next=True, line=1.0,
-             space_before=6, space_after=2),
-        Spec("FootnoteText", S.FOOTNOTE_TEXT, based_on="Normal", size=small, line=1.15,
-             space_after=2, builtin=True, priority=99),
-        Spec("SourceCode", S.SOURCE_CODE, based_on="Normal", font=mono, size=small, line=1.1,
-             shade=shade, no_proof=True, space_after=7, indent_left=113, indent_right=113,
-             borders=(("top", Border(shade, 4, 4)), ("bottom", Border(shade, 4, 4)))),
-        Spec("TableText", S.TABLE_TEXT, based_on="Normal", font=sans, size=size - 1.5, line=1.1),
-        Spec("TableHeading", S.TABLE_HEADING, based_on="TableText", bold=True, keep_next=True),
-        Spec("HorizontalRule", S.RULE, based_on="Normal", size=4, line=1.0,
-             borders=(("bottom", Border(rule, 6, 1)),), space_before=6, space_after=14,
-             indent_left=geometry.text_width // 3, indent_right=geometry.text_width // 3),
-        Spec("BioHeading", S.BIO_HEADING, based_on="Normal", font=sans, size=size, bold=True,
-             colour=accent, keep_next=True, space_before=22, space_after=4,
-             borders=(("top", Border(rule, 6, 8)),)),
-        Spec("Bio", S.BIO, based_on="BodyText", size=size - 1, colour=muted),
-        Spec("Header", S.HEADER, based_on="Normal", font=sans, size=small, colour=muted,
-             tabs=(right_tab,), builtin=True, priority=99),
-        Spec("Footer", S.FOOTER, based_on="Normal", font=sans, size=small, colour=muted,
-             align="center", builtin=True, priority=99),
-        Spec("Hyperlink", S.HYPERLINK, kind="character", colour=accent, underline=True,
-             builtin=True, priority=99, quick=False),
-        Spec("FootnoteReference", S.FOOTNOTE_REFERENCE, kind="character", superscript=True,
-             builtin=True, priority=99, quick=False),
-        Spec("Speaker", S.SPEAKER, kind="character", font=sans, bold=True, colour=accent),
-        Spec("VerbatimChar", S.VERBATIM, kind="character", font=mono, size=size - 1.5,
-             no_proof=True),
-        Spec("HeaderMarking", S.HEADER_MARKING, kind="character", bold=True, caps=True,
-             colour=marking),
-    ]
-
-
-class StyleSheet:
-    """Installs the styles and answers which style id a style name has in this document.
-
-    With a reference document its styles win: only the styles it lacks are
-    added.  Otherwise the template's versions are replaced outright, since
-    they name theme fonts and colours that would override the theme's.
-    """
-
-    def __init__(self, document, theme, language: str, geometry: PageGeometry, *,
-                 keep_existing: bool) -> None:
-        self.root = document.styles.element
-        self._ids: dict[str, str] = {}
-        existing = {_style_name(style).lower(): style
-                    for style in self.root.iterchildren(qn("w:style"))}
-        if not keep_existing:
-            self._set_defaults(theme, language)
-        specs = style_specs(theme, geometry)
-        table = ooxml.table_style_element(
-            "BriefingTable", S.TABLE, font=theme.font("heading"), size=theme.size("body") - 1.5,
-            rule=theme.colour("rule"), head_rule=theme.colour("accent"), head_shade=theme.colour("shade"))
-        for name, new in [(spec.name, ooxml.style_element(spec)) for spec in specs] + [(S.TABLE, table)]:
-            old = existing.get(name.lower())
-            if old is not None and keep_existing:
-                self._ids[name] = old.get(qn("w:styleId"))
-                continue
-            for same_id in self.root.xpath(f"w:style[@w:styleId='{new.get(qn('w:styleId'))}']"):
-                self.root.remove(same_id)
-            if old is not None and old.getparent() is not None:
-                self.root.remove(old)
-            self.root.append(new)
-            self._ids[name] = new.get(qn("w:styleId"))
-
-    def id(self, name: str) -> str:
-        return self._ids[name]
-
-    def _set_defaults(self, theme, language: str) -> None:
-        """Document defaults naming the theme's fonts (Japanese text in its CJK font)."""
-        defaults = self.root.find(qn("w:docDefaults"))
-        if defaults is not None:
-            self.root.remove(defaults)
-        size = str(round(theme.size("body") * 2))
-        defaults = ooxml.element(
-            "w:docDefaults", None,
-            ooxml.element("w:rPrDefault", None, ooxml.element(
-                "w:rPr", None,
-                ooxml.fonts(theme.font("body"), theme.font("cjk")),
-                ooxml.element("w:sz", {"w:val": size}),
-                ooxml.element("w:szCs", {"w:val": size}),
-                ooxml.element("w:lang", {"w:val": language or "en", "w:eastAsia": "ja-JP",
-                                         "w:bidi": "ar-SA"}),
-            )),
-            ooxml.element("w:pPrDefault", None, ooxml.element(
-                "w:pPr", None, ooxml.element("w:spacing", {"w:after": "0", "w:line": "240",
-                                                           "w:lineRule": "auto"}),
-            )),
-        )
-        self.root.insert(0, defaults)
-
-
-def _style_name(style) -> str:
-    name = style.find(qn("w:name"))
-    return name.get(qn("w:val")) if name is not None else ""

@@ -168,6 +168,8 @@ class PersonView:
     name: str
     roles: str
     affiliations: tuple[str, ...]
+    #: Where the person's entry in "People in this briefing" is ("" when the book has none).
+    href: str = ""
 
 
 @dataclass(frozen=True)
@@ -204,18 +206,23 @@ class ArticleView:
 
 @dataclass(frozen=True)
 class ContributorView:
-    """Someone in the back-matter list of contributors, with the articles they appear in."""
+    """An entry of "People in this briefing": one person, their part in each article, and bio."""
 
+    id: str
     name: str
     roles: str
     affiliations: tuple[str, ...]
-    articles: tuple[tuple[str, str], ...]  # (title, href)
+    appearances: tuple[tuple[str, str, str], ...]  # (roles, article title, href)
+    bio: Markup
 
 
 @dataclass(frozen=True)
 class AbbreviationView:
     short: str
     expansion: str
+    #: The place of first use: its href and the title of its section or article.
+    href: str
+    where: str
 
 
 @dataclass(frozen=True)
@@ -257,10 +264,13 @@ class _Footnotes:
 class ArticleWriter:
     """Turns the blocks and inlines of one article into markup for one target."""
 
-    def __init__(self, article: Article, target: Target, reporter: Reporter) -> None:
+    def __init__(self, article: Article, target: Target, reporter: Reporter,
+                 indexed_people: frozenset[str] = frozenset()) -> None:
         self.article = article
         self.target = target
         self.reporter = reporter
+        #: People with an entry in "People in this briefing": their names link there.
+        self.indexed_people = indexed_people
         self.pos = article.pos or Pos(article.id)
         self.people = {p.id: p for p in article.meta.people if p.id}
         self.notes = _Footnotes(
@@ -513,7 +523,11 @@ class ArticleWriter:
                    class_="question")
 
     def answer(self, turn: Turn) -> Markup:
-        speaker = tag("span", self.speaker_name(turn), class_="speaker")
+        name = self.speaker_name(turn)
+        if turn.person_id in self.indexed_people:
+            speaker = tag("a", name, class_="speaker", href=self.target.href_for_id(turn.person_id))
+        else:
+            speaker = tag("span", name, class_="speaker")
         return tag("div", speaker + tag("div", self.blocks(turn.blocks), class_="turn-text"),
                    class_="answer")
 
@@ -559,7 +573,7 @@ class ArticleWriter:
 
 def article_view(article: Article, book: Book, target: Target, href: str,
                  reporter: Reporter) -> ArticleView:
-    writer = ArticleWriter(article, target, reporter)
+    writer = ArticleWriter(article, target, reporter, frozenset(c.person.id for c in book.people))
     meta = article.meta
     # Body first: it numbers the footnotes that the endnotes then list.
     body = writer.body(article.blocks)
@@ -577,7 +591,7 @@ def article_view(article: Article, book: Book, target: Target, href: str,
         title=meta.title,
         running_title=running_title(meta.title),
         subtitle=meta.subtitle,
-        people=tuple(person_view(p) for p in meta.people),
+        people=tuple(person_view(p, target, book) for p in meta.people),
         names=", ".join(p.name for p in meta.people),
         date=format_date(meta.date),
         date_iso=iso_date(meta.date),
@@ -601,8 +615,10 @@ def bio_heading(people: Sequence[Person]) -> str:
     return "About the contributors"
 
 
-def person_view(person: Person) -> PersonView:
-    return PersonView(person.name, role_label(person.roles), person.affiliations)
+def person_view(person: Person, target: Target, book: Book) -> PersonView:
+    indexed = any(c.person.id == person.id for c in book.people) and bool(person.id)
+    href = target.href_for_id(person.id) if indexed else ""
+    return PersonView(person.name, role_label(person.roles), person.affiliations, href)
 
 
 def section_entries(article: Article, target: Target) -> tuple[TocEntry, ...]:
@@ -631,7 +647,8 @@ def _freeze(entry: TocEntry, children_of: dict[int, list[TocEntry]]) -> TocEntry
     return TocEntry(entry.id, entry.title, entry.level, entry.href, children)
 
 
-def book_view(book: Book, articles: Sequence[ArticleView], build_time: dt.datetime) -> BookView:
+def book_view(book: Book, articles: Sequence[ArticleView], build_time: dt.datetime, target: Target,
+              reporter: Reporter) -> BookView:
     meta = book.meta
     authors = tuple(dict.fromkeys(
         p.name for a in book.articles for p in a.meta.people if p.name
@@ -651,27 +668,41 @@ def book_view(book: Book, articles: Sequence[ArticleView], build_time: dt.dateti
         keywords=keywords,
         created=w3c_datetime(build_time),
         articles=tuple(articles),
-        contributors=contributor_views(book, articles),
-        abbreviations=tuple(AbbreviationView(short, long) for short, long in
-                            sorted(meta.glossary, key=lambda pair: pair[0].casefold())),
+        contributors=contributor_views(book, articles, target, reporter),
+        abbreviations=abbreviation_views(book, target),
     )
 
 
-def contributor_views(book: Book, articles: Sequence[ArticleView]) -> tuple[ContributorView, ...]:
-    """Everyone named in the book, once, sorted by family name, with where they appear."""
-    found: dict[str, tuple[Person, list[tuple[str, str]]]] = {}
-    for article, view in zip(book.articles, articles, strict=True):
-        for person in article.meta.people:
-            if not person.name:
-                continue
-            key = person.id or person.name
-            entry = found.setdefault(key, (person, []))
-            entry[1].append((view.title, view.href))
-    ordered = sorted(found.values(), key=lambda item: _sort_name(item[0]))
+def contributor_views(book: Book, articles: Sequence[ArticleView], target: Target,
+                      reporter: Reporter) -> tuple[ContributorView, ...]:
+    """The book's people index, in the model's order (by family name), with their parts and bios."""
+    views_by_id = {a.id: view for a, view in zip(book.articles, articles, strict=True)}
+    out = []
+    for entry in book.people:
+        person = entry.person
+        appearances = tuple(
+            (role_label(a.roles), views_by_id[a.article_id].title, views_by_id[a.article_id].href)
+            for a in entry.appearances if a.article_id in views_by_id
+        )
+        home = next((a for a in book.articles if a.id == entry.appearances[0].article_id), None) \
+            if entry.appearances else None
+        bio = Markup("")
+        if person.bio and home is not None:
+            bio = ArticleWriter(home, target, reporter).blocks(person.bio)
+        out.append(ContributorView(person.id, person.name, role_label(person.roles), person.affiliations,
+                                   appearances, bio))
+    return tuple(out)
+
+
+def abbreviation_views(book: Book, target: Target) -> tuple[AbbreviationView, ...]:
+    titles = {a.id: a.meta.title for a in book.articles}
+    titles.update({h.id: plain_text(h.children) for a in book.articles for h in iter_nodes(a.blocks)
+                   if isinstance(h, Heading) and h.id})
     return tuple(
-        ContributorView(person.name, role_label(person.roles), person.affiliations,
-                        tuple(dict.fromkeys(places)))
-        for person, places in ordered
+        AbbreviationView(a.short, a.expansion,
+                         target.href_for_id(a.first_use) if a.first_use in titles else "",
+                         titles.get(a.first_use, ""))
+        for a in book.abbreviations
     )
 
 
@@ -733,12 +764,16 @@ def print_document(book: Book, build_time: dt.datetime, image_url: Callable[[Ima
 
     target = Target("print", image_url, href_for_id)
     articles = [article_view(a, book, target, f"#{a.id}", reporter) for a in book.articles]
-    return render_template("book.html.j2", book=book_view(book, articles, build_time))
+    return render_template("book.html.j2", book=book_view(book, articles, build_time, target, reporter))
+
+
+#: The "article index" of ids that live in the people section, not in an article.
+PEOPLE_INDEX = -2
 
 
 def _known_ids(book: Book, reporter: Reporter) -> dict[str, int]:
-    """Every article and heading id, mapped to its article's index; duplicates are reported."""
-    ids: dict[str, int] = {}
+    """Every article, heading and person id, mapped to its article's index; duplicates are reported."""
+    ids: dict[str, int] = {c.person.id: PEOPLE_INDEX for c in book.people if c.person.id}
     for index, article in enumerate(book.articles):
         candidates = [(article.id, article.pos)]
         candidates += [(b.id, b.pos) for b in iter_nodes(article.blocks)
@@ -772,7 +807,8 @@ class EpubDocuments:
 
 COVER_FILE = "cover.xhtml"
 GLANCE_FILE = "glance.xhtml"
-CONTRIBUTORS_FILE = "contributors.xhtml"
+PEOPLE_FILE = "people.xhtml"
+PEOPLE_TITLE = "People in this briefing"
 ABBREVIATIONS_FILE = "abbreviations.xhtml"
 
 
@@ -792,6 +828,8 @@ def epub_documents(book: Book, build_time: dt.datetime, image_url: Callable[[Ima
         if index is None:
             reporter.warn(Pos("book"), f"link to an unknown id: #{anchor}")
             return f"#{anchor}"
+        if index == PEOPLE_INDEX:
+            return f"{PEOPLE_FILE}#{anchor}"
         if index == current[0]:
             return f"#{anchor}"
         return f"{files[index]}#{anchor}"
@@ -804,7 +842,7 @@ def epub_documents(book: Book, build_time: dt.datetime, image_url: Callable[[Ima
     # Section hrefs in the nav and the glance page point from outside each article.
     current[0] = -1
     views = [_with_outside_hrefs(view, files[i]) for i, view in enumerate(views)]
-    view = book_view(book, views, build_time)
+    view = book_view(book, views, build_time, target, reporter)
 
     def page(file_name: str, title: str, lang: str, content_template: str, **values: object) -> EpubDocument:
         xhtml = render_template("epub_page.xhtml.j2", title=title, lang=lang, stylesheet=stylesheet,
@@ -818,7 +856,7 @@ def epub_documents(book: Book, build_time: dt.datetime, image_url: Callable[[Ima
     )
     back = []
     if view.contributors:
-        back.append(page(CONTRIBUTORS_FILE, "Contributors", view.lang, "contributors"))
+        back.append(page(PEOPLE_FILE, PEOPLE_TITLE, view.lang, "contributors"))
     if view.abbreviations:
         back.append(page(ABBREVIATIONS_FILE, "Abbreviations", view.lang, "abbreviations"))
     return EpubDocuments(view, cover, glance, articles, tuple(back))

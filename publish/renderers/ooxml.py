@@ -1,20 +1,16 @@
 """Hand-built WordprocessingML that python-docx has no API for.
 
-Fields, bookmarks, hyperlinks, the footnotes part, list numbering, settings
-and a reproducible package.  Each function builds one small piece of XML with
-its children in schema order, so that Word opens the result without
-"unreadable content" complaints.
+Text and languages, fields, bookmarks, hyperlinks, the footnotes part and list
+numbering.  Each function builds one small piece of XML with its children in
+schema order, so that Word opens the result without "unreadable content"
+complaints.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import io
 import re
-import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -71,6 +67,81 @@ def text(value: str) -> OxmlElement:
     return t
 
 
+# ------------------------------------------------------- text and languages
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_END = re.compile(r"\r\n?|\n")
+# Kana, kanji and the CJK punctuation and full-width forms that go with them.
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+_EAST_ASIAN_LANGUAGES = ("ja", "zh", "ko")
+
+
+def clean_text(value: str) -> str:
+    """Text safe for a run: no control characters (python-docx refuses them), line ends as spaces."""
+    return _LINE_END.sub(" ", _CONTROL.sub("", value))
+
+
+def clean_block_text(value: str) -> str:
+    """Like :func:`clean_text`, but keeping line ends (as ``\\n``) for preformatted text."""
+    return _LINE_END.sub("\n", _CONTROL.sub("", value))
+
+
+def script_segments(value: str) -> list[tuple[str, bool]]:
+    """``value`` cut into runs of East Asian and of other text: ``[(text, is_east_asian), ...]``."""
+    segments: list[tuple[str, bool]] = []
+    at = 0
+    for match in _CJK.finditer(value):
+        if match.start() > at:
+            segments.append((value[at:match.start()], False))
+        segments.append((match.group(), True))
+        at = match.end()
+    if at < len(value):
+        segments.append((value[at:], False))
+    return segments
+
+
+def is_east_asian_language(tag: str) -> bool:
+    return tag.split("-")[0].lower() in _EAST_ASIAN_LANGUAGES
+
+
+def language_element(language: str = "", east_asian: str = "") -> OxmlElement:
+    """``w:lang``: ``language`` for Latin text, ``east_asian`` for kana and kanji."""
+    attrs = {}
+    if language:
+        attrs["w:val"] = language
+    if east_asian:
+        attrs["w:eastAsia"] = east_asian
+    return element("w:lang", attrs)
+
+
+def east_asian_fonts(font: str) -> OxmlElement:
+    """``w:rFonts`` for a run of kana and kanji: the East Asian face, and the hint that
+    characters shared with Latin text (brackets, spaces) take that face too."""
+    return element("w:rFonts", {"w:eastAsia": font, "w:hint": "eastAsia"})
+
+
+# Children of ``w:pPr`` in the order CT_PPr prescribes (ECMA-376 Part 1, 17.3.1.26).
+PPR_ORDER = (
+    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+    "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+    "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+    "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
+    "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+)
+
+# Children of ``w:rPr`` in the order CT_RPr prescribes (ECMA-376 Part 1, 17.3.2.28).
+RPR_ORDER = (
+    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps",
+    "w:strike", "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof",
+    "w:snapToGrid", "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern",
+    "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
+    "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+    "w:specVanish", "w:oMath",
+)
+
+
 # -------------------------------------------------------------------- fields
 
 
@@ -88,6 +159,21 @@ def field_runs(instruction: str, cached: str = "", style_id: str = "") -> list:
         runs.append(run(text(cached), style_id=style_id))
     runs.append(field_char("end", style_id))
     return runs
+
+
+def note_reference_field(bookmark: str, number: int, style_id: str) -> list:
+    """A second reference to a footnote: Word's cross-reference to the note's number.
+
+    A footnote has exactly one ``w:footnoteReference``; further references are
+    ``NOTEREF`` fields (``\\f``: formatted as a note mark, ``\\h``: a link) to a
+    bookmark around the first one.
+    """
+    return field_runs(f"NOTEREF {bookmark} \\f \\h", str(number), style_id)
+
+
+def page_reference_field(bookmark: str, page: int) -> list:
+    """``PAGEREF``: the page a bookmark is on, with ``page`` as its result until Word updates it."""
+    return field_runs(f"PAGEREF {bookmark} \\h", str(page))
 
 
 def field_char(kind: str, style_id: str = "") -> OxmlElement:
@@ -274,322 +360,3 @@ def number_paragraph(p, num_id: int, level: int) -> None:
     num_pr = p.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = level
     num_pr.get_or_add_numId().val = num_id
-
-
-# ------------------------------------------------------------------ settings
-
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-SETTINGS_ORDER = (
-    "w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation",
-    "w:removeDateAndTime", "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape",
-    "w:printPostScriptOverText", "w:printFractionalCharacterWidth", "w:printFormsData",
-    "w:embedTrueTypeFonts", "w:embedSystemFonts", "w:saveSubsetFonts", "w:saveFormsData",
-    "w:mirrorMargins", "w:alignBordersAndEdges", "w:bordersDoNotSurroundHeader",
-    "w:bordersDoNotSurroundFooter", "w:gutterAtTop", "w:hideSpellingErrors",
-    "w:hideGrammaticalErrors", "w:activeWritingStyle", "w:proofState", "w:formsDesign",
-    "w:attachedTemplate", "w:linkStyles", "w:stylePaneFormatFilter",
-    "w:stylePaneSortMethod", "w:documentType", "w:mailMerge", "w:revisionView",
-    "w:trackRevisions", "w:doNotTrackMoves", "w:doNotTrackFormatting",
-    "w:documentProtection", "w:autoFormatOverride", "w:styleLockTheme",
-    "w:styleLockQFSet", "w:defaultTabStop", "w:autoHyphenation",
-    "w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps",
-    "w:showEnvelope", "w:summaryLength", "w:clickAndTypeStyle", "w:defaultTableStyle",
-    "w:evenAndOddHeaders", "w:bookFoldRevPrinting", "w:bookFoldPrinting",
-    "w:bookFoldPrintingSheets", "w:drawingGridHorizontalSpacing",
-    "w:drawingGridVerticalSpacing", "w:displayHorizontalDrawingGridEvery",
-    "w:displayVerticalDrawingGridEvery", "w:doNotUseMarginsForDrawingGridOrigin",
-    "w:drawingGridHorizontalOrigin", "w:drawingGridVerticalOrigin",
-    "w:doNotShadeFormData", "w:noPunctuationKerning", "w:characterSpacingControl",
-    "w:printTwoOnOne", "w:strictFirstAndLastChars", "w:noLineBreaksAfter",
-    "w:noLineBreaksBefore", "w:savePreviewPicture", "w:doNotValidateAgainstSchema",
-    "w:saveInvalidXml", "w:ignoreMixedContent", "w:alwaysShowPlaceholderText",
-    "w:doNotDemarcateInvalidXml", "w:saveXmlDataOnly", "w:useXSLTWhenSaving",
-    "w:saveThroughXslt", "w:showXMLTags", "w:alwaysMergeEmptyNamespace",
-    "w:updateFields", "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat",
-    "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang",
-    "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures",
-    "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
-    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol",
-    "w:listSeparator",
-)
-
-
-def drop_revision_ids(root) -> None:
-    """Remove the template's revision-session ids (``w:rsid*``): editing history, not content."""
-    for node in root.iter(qn("w:rsid")):
-        node.getparent().remove(node)
-    for node in root.iter():
-        for name in [name for name in node.attrib if name.startswith(f"{{{_W}}}rsid")]:
-            del node.attrib[name]
-
-
-def prepare_settings(settings, east_asian_language: str, language: str) -> None:
-    """Ask Word to refresh fields on opening, name the separator footnotes, set the languages.
-
-    Also drops what identifies the template's editing history (revision ids,
-    a fixed document id, a preview picture that is not there).
-    """
-    for tag in ("w:rsids", "w:savePreviewPicture"):
-        for node in settings.findall(qn(tag)):
-            settings.remove(node)
-    for node in settings.findall(qn("w14:docId")):
-        settings.remove(node)
-    insert_in_order(settings, element("w:updateFields", {"w:val": "true"}), SETTINGS_ORDER)
-    insert_in_order(settings, element(
-        "w:footnotePr", None,
-        element("w:footnote", {"w:id": "-1"}), element("w:footnote", {"w:id": "0"}),
-    ), SETTINGS_ORDER)
-    insert_in_order(settings, element(
-        "w:themeFontLang", {"w:val": language, "w:eastAsia": east_asian_language},
-    ), SETTINGS_ORDER)
-
-
-# ------------------------------------------------------------------- package
-
-APP_XML = (
-    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    "<Application>publish</Application><DocSecurity>0</DocSecurity>"
-    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-    "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
-).encode("utf-8")
-
-_ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
-
-
-def zip_timestamp(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
-    """``when`` in UTC as a zip date, clamped to 1980 (zip cannot store earlier dates)."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    when = max(when.astimezone(dt.timezone.utc), _ZIP_EPOCH)
-    return (when.year, when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
-
-
-def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
-    """Rewrite a zip with fixed timestamps, permissions and entry order.
-
-    ``[Content_Types].xml`` comes first (some readers sniff it there), then the
-    other entries by name.
-    """
-    stamp = zip_timestamp(when)
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = {name: source.read(name) for name in source.namelist()}
-    order = sorted(entries, key=lambda name: (name != "[Content_Types].xml", name))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # unix, so that the permissions below mean the same everywhere
-            info.external_attr = 0o644 << 16
-            target.writestr(info, entries[name], compresslevel=9)
-    return out.getvalue()
-
-
-def drop_package_relationships(rels, reltypes: Iterable[str]) -> None:
-    """Remove relationships of the given types (e.g. the template's thumbnail)."""
-    unwanted = set(reltypes)
-    for r_id, rel in list(rels.items()):
-        if rel.reltype in unwanted:
-            del rels[r_id]
-
-
-# -------------------------------------------------------------------- styles
-
-
-@dataclass(frozen=True)
-class Border:
-    colour: str
-    eighths: int = 4  # line width in eighths of a point
-    space: int = 1  # gap to the text in points
-
-
-@dataclass(frozen=True)
-class StyleSpec:
-    """A paragraph or character style; sizes and spacing in points, indents in twips."""
-
-    style_id: str
-    name: str
-    kind: str = "paragraph"
-    based_on: str = ""
-    next_style: str = ""
-    font: str = ""
-    east_asian_font: str = ""
-    size: float = 0
-    colour: str = ""
-    bold: bool | None = None
-    italic: bool | None = None
-    caps: bool = False
-    underline: bool = False
-    superscript: bool = False
-    letter_spacing: float = 0
-    no_proof: bool = False
-    keep_next: bool = False
-    keep_lines: bool = False
-    borders: tuple[tuple[str, Border], ...] = ()
-    shade: str = ""
-    tabs: tuple[tuple[str, int, str], ...] = ()  # (alignment, position, leader)
-    space_before: float | None = None
-    space_after: float | None = None
-    line: float | None = None  # multiple of single spacing
-    indent_left: int = 0
-    indent_right: int = 0
-    hanging: int = 0
-    contextual: bool = False
-    align: str = ""
-    outline_level: int | None = None
-    priority: int = 0
-    quick: bool = True
-    builtin: bool = False  # one of Word's own styles (which Word and LibreOffice know by name)
-    default: bool = False  # the style of paragraphs that name none
-
-
-def _hex(colour: str) -> str:
-    return colour.lstrip("#").upper()
-
-
-def _points(value: float, per_point: int) -> str:
-    return str(round(value * per_point))
-
-
-def style_element(spec: StyleSpec) -> OxmlElement:
-    """A ``w:style`` with its pPr and rPr children in schema order."""
-    attrs = {"w:type": spec.kind, "w:styleId": spec.style_id}
-    if spec.default:
-        attrs["w:default"] = "1"
-    if not spec.builtin:
-        attrs["w:customStyle"] = "1"
-    node = element("w:style", attrs, element("w:name", {"w:val": spec.name}))
-    if spec.based_on:
-        node.append(element("w:basedOn", {"w:val": spec.based_on}))
-    if spec.next_style:
-        node.append(element("w:next", {"w:val": spec.next_style}))
-    if spec.priority:
-        node.append(element("w:uiPriority", {"w:val": str(spec.priority)}))
-    if spec.quick:
-        node.append(element("w:qFormat"))
-    if spec.kind == "paragraph":
-        p_pr = paragraph_properties(spec)
-        if len(p_pr):
-            node.append(p_pr)
-    r_pr = run_properties(spec)
-    if len(r_pr):
-        node.append(r_pr)
-    return node
-
-
-def paragraph_properties(spec: StyleSpec) -> OxmlElement:
-    p_pr = element("w:pPr")
-    if spec.keep_next:
-        p_pr.append(element("w:keepNext"))
-    if spec.keep_lines:
-        p_pr.append(element("w:keepLines"))
-    if spec.borders:
-        order = ("top", "left", "bottom", "right", "between")
-        sides = sorted(spec.borders, key=lambda side: order.index(side[0]))
-        p_pr.append(element("w:pBdr", None, *(
-            element(f"w:{side}", {"w:val": "single", "w:sz": str(b.eighths),
-                                  "w:space": str(b.space), "w:color": _hex(b.colour)})
-            for side, b in sides
-        )))
-    if spec.shade:
-        p_pr.append(element("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": _hex(spec.shade)}))
-    if spec.tabs:
-        p_pr.append(element("w:tabs", None, *(
-            element("w:tab", {"w:val": kind, "w:leader": leader, "w:pos": str(pos)})
-            for kind, pos, leader in spec.tabs
-        )))
-    spacing = {}
-    if spec.space_before is not None:
-        spacing["w:before"] = _points(spec.space_before, 20)
-    if spec.space_after is not None:
-        spacing["w:after"] = _points(spec.space_after, 20)
-    if spec.line is not None:
-        spacing["w:line"], spacing["w:lineRule"] = str(round(spec.line * 240)), "auto"
-    if spacing:
-        p_pr.append(element("w:spacing", spacing))
-    if spec.indent_left or spec.indent_right or spec.hanging:
-        ind = {"w:left": str(spec.indent_left), "w:right": str(spec.indent_right)}
-        if spec.hanging:
-            ind["w:hanging"] = str(spec.hanging)
-        p_pr.append(element("w:ind", ind))
-    if spec.contextual:
-        p_pr.append(element("w:contextualSpacing"))
-    if spec.align:
-        p_pr.append(element("w:jc", {"w:val": spec.align}))
-    if spec.outline_level is not None:
-        p_pr.append(element("w:outlineLvl", {"w:val": str(spec.outline_level)}))
-    return p_pr
-
-
-def run_properties(spec: StyleSpec) -> OxmlElement:
-    r_pr = element("w:rPr")
-    if spec.font or spec.east_asian_font:
-        r_pr.append(fonts(spec.font, spec.east_asian_font))
-    for flag, tags in ((spec.bold, ("w:b", "w:bCs")), (spec.italic, ("w:i", "w:iCs"))):
-        for tag in tags if flag is not None else ():
-            r_pr.append(element(tag, None if flag else {"w:val": "0"}))
-    if spec.caps:
-        r_pr.append(element("w:caps"))
-    if spec.no_proof:
-        r_pr.append(element("w:noProof"))
-    if spec.colour:
-        r_pr.append(element("w:color", {"w:val": _hex(spec.colour)}))
-    if spec.letter_spacing:
-        r_pr.append(element("w:spacing", {"w:val": _points(spec.letter_spacing, 20)}))
-    if spec.size:
-        r_pr.append(element("w:sz", {"w:val": _points(spec.size, 2)}))
-        r_pr.append(element("w:szCs", {"w:val": _points(spec.size, 2)}))
-    if spec.underline:
-        r_pr.append(element("w:u", {"w:val": "single"}))
-    if spec.superscript:
-        r_pr.append(element("w:vertAlign", {"w:val": "superscript"}))
-    return r_pr
-
-
-def fonts(latin: str, east_asian: str = "") -> OxmlElement:
-    """``w:rFonts`` naming fonts outright: theme font attributes would win over them."""
-    attrs = {}
-    if latin:
-        attrs.update({"w:ascii": latin, "w:hAnsi": latin, "w:cs": latin})
-    if east_asian:
-        attrs["w:eastAsia"] = east_asian
-    return element("w:rFonts", attrs)
-
-
-def table_style_element(style_id: str, name: str, *, font: str, size: float, rule: str,
-                        head_rule: str, head_shade: str) -> OxmlElement:
-    """A quiet table style: horizontal rules only, a shaded and underlined header row."""
-    def border(tag: str, colour: str, eighths: int) -> OxmlElement:
-        return element(tag, {"w:val": "single", "w:sz": str(eighths), "w:space": "0",
-                             "w:color": _hex(colour)})
-
-    def margin(tag: str, twips: int) -> OxmlElement:
-        return element(tag, {"w:w": str(twips), "w:type": "dxa"})
-
-    return element(
-        "w:style", {"w:type": "table", "w:styleId": style_id, "w:customStyle": "1"},
-        element("w:name", {"w:val": name}),
-        element("w:basedOn", {"w:val": "TableNormal"}),
-        element("w:uiPriority", {"w:val": "59"}),
-        element("w:pPr", None, element("w:spacing", {"w:before": "0", "w:after": "0"})),
-        element("w:rPr", None, fonts(font), element("w:sz", {"w:val": _points(size, 2)})),
-        element(
-            "w:tblPr", None,
-            element("w:tblBorders", None,
-                    border("w:top", head_rule, 8), border("w:bottom", head_rule, 8),
-                    border("w:insideH", rule, 4)),
-            element("w:tblCellMar", None,
-                    margin("w:top", 57), margin("w:left", 85),
-                    margin("w:bottom", 57), margin("w:right", 85)),
-        ),
-        element(
-            "w:tblStylePr", {"w:type": "firstRow"},
-            element("w:rPr", None, element("w:b"), element("w:bCs")),
-            element("w:tcPr", None,
-                    element("w:tcBorders", None, border("w:bottom", head_rule, 8)),
-                    element("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": _hex(head_shade)})),
-        ),
-    )

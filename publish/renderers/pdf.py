@@ -23,19 +23,24 @@ from ..theme import Theme
 from ..resources import MAX_BYTES
 from . import html
 from .html import CSS_FONT_NAME, theme_properties
-from .context import RenderContext
+from .context import RenderContext, Rendered
 
 PAGE_SIZES = {"A4": "A4", "LETTER": "letter"}
 FONT_WEIGHTS = {"body": (400, 700), "heading": (400, 600)}
 PACKAGED_FONT_ROLES = ("body", "heading")
-PDF_VARIANT = "pdf/ua-1"
 
 #: Warnings about the machine, not the book: they would repeat on every build.
 IGNORED_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
 
 
-def render(book: Book, ctx: RenderContext, *, variant: str | None = PDF_VARIANT) -> bytes:
-    """The book as a PDF; ``variant`` is a WeasyPrint PDF variant (``pdf/a-3b``, ``pdf/x-4``, ...)."""
+def render(book: Book, ctx: RenderContext) -> bytes:
+    """The book as a PDF, in the variant the context asks for (``pdf/ua-1`` unless told otherwise)."""
+    return layout(book, ctx).data
+
+
+def layout(book: Book, ctx: RenderContext) -> Rendered:
+    """The PDF, and the page every article, heading and person entry landed on."""
+    variant = None if ctx.pdf_variant == "none" else ctx.pdf_variant
     fetcher = LocalFetcher([ctx.styles_dir, *font_dirs()])
 
     def image_url(image: Image, pos: Pos) -> str | None:
@@ -54,15 +59,19 @@ def render(book: Book, ctx: RenderContext, *, variant: str | None = PDF_VARIANT)
                         url_fetcher=fetcher)
         css = CSS(string=stylesheet, base_url=ctx.styles_dir.resolve().as_uri() + "/",
                   url_fetcher=fetcher, font_config=font_config)
-        pdf = document.write_pdf(
-            stylesheets=[css],
-            font_config=font_config,
-            pdf_variant=variant,
-            pdf_identifier=book.meta.slug.encode("utf-8"),
-        )
+        # The same options for layout and writing, as HTML.write_pdf() would pass them.
+        # Tagged whatever the variant: a PDF/A archive copy stays accessible too.
+        options = {"stylesheets": [css], "pdf_variant": variant, "pdf_tags": True,
+                   "pdf_identifier": book.meta.slug.encode("utf-8")}
+        laid_out = document.render(font_config=font_config, **options)
+        pdf = laid_out.write_pdf(**options)
     if not pdf:
         raise BuildError("pdf", "WeasyPrint produced no output")
-    return pdf
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(laid_out.pages, 1):
+        for anchor in page.anchors:
+            anchors.setdefault(anchor, number)
+    return Rendered(pdf, anchors)
 
 
 def print_stylesheet(ctx: RenderContext) -> str:

@@ -1,0 +1,154 @@
+"""Read a DOCX back from its parts with zipfile and lxml: body paragraphs, footnotes, TOC field.
+
+Headings are the paragraphs with an outline level (from the paragraph or its
+style chain), as Word's navigation pane and TOC field see them; the article
+titles are the level-1 headings after the contents.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from .observed import ArticleObserved, ContentsEntry, Observed, Unit
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+TOC_STYLE = re.compile(r"toc\s*(\d)", re.IGNORECASE)
+BODY_TEXT_LEVEL = 9
+
+
+def read_docx(path: Path) -> Observed:
+    with zipfile.ZipFile(path) as archive:
+        document = etree.fromstring(archive.read("word/document.xml"))
+        styles = _styles(archive)
+        links = _relationships(archive, "word/document.xml")
+        notes, note_links = _footnotes(archive)
+    observed = Observed()
+    in_toc = False
+    depth = 0  # of nested fields, to find the end of the TOC field
+    article: ArticleObserved | None = None
+    for paragraph in _paragraphs(document):
+        instructions = "".join(paragraph.itertext(f"{W}instrText"))
+        if instructions.strip().upper().startswith("TOC"):
+            in_toc, depth = True, 0
+        style = _style_id(paragraph)
+        text = _text(paragraph)
+        if in_toc:
+            match = TOC_STYLE.fullmatch(styles.get(style, ("", BODY_TEXT_LEVEL))[0])
+            if match and text:
+                observed.contents.append(ContentsEntry(text.split("\t")[0].strip(), int(match.group(1))))
+            for mark in paragraph.iter(f"{W}fldChar"):
+                kind = mark.get(f"{W}fldCharType")
+                depth += {"begin": 1, "end": -1}.get(kind, 0)
+            if depth <= 0 and any(m.get(f"{W}fldCharType") == "end" for m in paragraph.iter(f"{W}fldChar")):
+                in_toc = False
+            continue
+        level = _outline_level(paragraph, style, styles)
+        if level == 0:
+            article = ArticleObserved()
+            observed.articles.append(article)
+        if article is None:
+            continue  # the cover and the contents page
+        if text.strip():
+            article.units.append(Unit(text, level + 1 if level < BODY_TEXT_LEVEL else 0))
+        for link in paragraph.iter(f"{W}hyperlink"):
+            target = links.get(link.get(f"{R}id") or "")
+            if target:
+                article.links.append(target)
+        for picture in paragraph.iter(f"{WP}docPr"):
+            article.images.append(picture.get("descr") or "")
+        for ref in paragraph.iter(f"{W}footnoteReference"):
+            note_id = ref.get(f"{W}id")
+            if note_id in notes:
+                article.notes.append(notes[note_id])
+                article.links.extend(note_links.get(note_id, []))
+    return observed
+
+
+def _paragraphs(document):
+    """Body paragraphs in reading order, skipping fallback copies of drawings."""
+    body = document.find(f"{W}body")
+    for paragraph in body.iter(f"{W}p"):
+        if not any(a.tag == MC_FALLBACK for a in paragraph.iterancestors()):
+            yield paragraph
+
+
+def _text(paragraph) -> str:
+    parts = []
+    for node in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}noBreakHyphen"):
+        if node.tag == f"{W}t":
+            parts.append(node.text or "")
+        elif node.tag == f"{W}noBreakHyphen":
+            parts.append("-")
+        else:
+            parts.append("\t" if node.tag == f"{W}tab" else " ")
+    return "".join(parts)
+
+
+def _style_id(paragraph) -> str:
+    style = paragraph.find(f"{W}pPr/{W}pStyle")
+    return style.get(f"{W}val") if style is not None else ""
+
+
+def _outline_level(paragraph, style: str, styles: dict[str, tuple[str, int]]) -> int:
+    own = paragraph.find(f"{W}pPr/{W}outlineLvl")
+    if own is not None:
+        return int(own.get(f"{W}val"))
+    return styles.get(style, ("", BODY_TEXT_LEVEL))[1]
+
+
+def _styles(archive: zipfile.ZipFile) -> dict[str, tuple[str, int]]:
+    """style id -> (name, outline level), the level inherited through basedOn."""
+    root = etree.fromstring(archive.read("word/styles.xml"))
+    raw: dict[str, tuple[str, int | None, str]] = {}
+    for style in root.iter(f"{W}style"):
+        name = style.find(f"{W}name")
+        level = style.find(f"{W}pPr/{W}outlineLvl")
+        based = style.find(f"{W}basedOn")
+        raw[style.get(f"{W}styleId")] = (
+            name.get(f"{W}val") if name is not None else "",
+            int(level.get(f"{W}val")) if level is not None else None,
+            based.get(f"{W}val") if based is not None else "",
+        )
+
+    def level_of(style_id: str, seen: frozenset[str] = frozenset()) -> int:
+        name, level, based = raw.get(style_id, ("", None, ""))
+        if level is not None:
+            return level
+        if based and based not in seen:
+            return level_of(based, seen | {style_id})
+        return BODY_TEXT_LEVEL
+
+    return {sid: (name, level_of(sid)) for sid, (name, _, _) in raw.items()}
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+    rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+    if rels not in archive.namelist():
+        return {}
+    root = etree.fromstring(archive.read(rels))
+    return {r.get("Id"): r.get("Target") for r in root.iter(PKG_REL) if r.get("TargetMode") == "External"}
+
+
+def _footnotes(archive: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Footnote id -> text, and id -> external link targets; separators are not notes."""
+    if "word/footnotes.xml" not in archive.namelist():
+        return {}, {}
+    root = etree.fromstring(archive.read("word/footnotes.xml"))
+    links = _relationships(archive, "word/footnotes.xml")
+    texts, targets = {}, {}
+    for note in root.iter(f"{W}footnote"):
+        if note.get(f"{W}type") not in (None, "normal"):
+            continue
+        note_id = note.get(f"{W}id")
+        texts[note_id] = " ".join(_text(p) for p in note.iter(f"{W}p")).strip()
+        targets[note_id] = [links[h.get(f"{R}id")] for h in note.iter(f"{W}hyperlink") if h.get(f"{R}id") in links]
+    return texts, targets

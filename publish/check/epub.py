@@ -1,0 +1,109 @@
+"""Read an EPUB back with zipfile and lxml: the spine's ``<article>`` elements and the nav."""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from .observed import ArticleObserved, ContentsEntry, Observed, add_text
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+OPF = "{http://www.idpf.org/2007/opf}"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+CONTAINER = "{urn:oasis:names:tc:opendocument:xmlns:container}"
+HEADINGS = {f"{XHTML}h{n}": n for n in range(1, 7)}
+UNIT_ELEMENTS = {*HEADINGS, *(XHTML + t for t in ("p", "li", "td", "th", "caption", "figcaption",
+                                                   "pre", "dt", "dd"))}
+NOTE_TYPES = {"footnote", "endnote", "rearnote", "note", "footnotes", "endnotes", "rearnotes"}
+NOTE_ROLES = {"doc-footnote", "doc-endnote", "doc-endnotes"}
+EXTERNAL = ("http:", "https:", "mailto:")
+
+
+def read_epub(path: Path) -> Observed:
+    with zipfile.ZipFile(path) as archive:
+        opf_path = _rootfile(archive)
+        opf = etree.fromstring(archive.read(opf_path))
+        base = posixpath.dirname(opf_path)
+        items = {i.get("id"): i for i in opf.iter(f"{OPF}item")}
+        observed = Observed()
+        for ref in opf.iter(f"{OPF}itemref"):
+            item = items.get(ref.get("idref"))
+            if item is None or "nav" in (item.get("properties") or "").split():
+                continue
+            document = etree.fromstring(archive.read(posixpath.join(base, item.get("href"))))
+            for article in document.iter(f"{XHTML}article"):
+                observed.articles.append(read_article(article))
+        nav = next((i for i in items.values() if "nav" in (i.get("properties") or "").split()), None)
+        if nav is not None:
+            observed.contents = nav_entries(etree.fromstring(archive.read(posixpath.join(base, nav.get("href")))))
+    return observed
+
+
+def _rootfile(archive: zipfile.ZipFile) -> str:
+    container = etree.fromstring(archive.read("META-INF/container.xml"))
+    return next(container.iter(f"{CONTAINER}rootfile")).get("full-path")
+
+
+def _types(element) -> set[str]:
+    return set((element.get(EPUB_TYPE) or "").split()) | set((element.get("role") or "").split())
+
+
+def is_note(element) -> bool:
+    return bool(_types(element) & (NOTE_TYPES | NOTE_ROLES))
+
+
+def is_noteref(element) -> bool:
+    return bool(_types(element) & {"noteref", "doc-noteref"})
+
+
+def read_article(article) -> ArticleObserved:
+    out = ArticleObserved()
+    keys: list[object] = []
+
+    def walk(element, unit: object, heading: int) -> None:
+        if element.tag in UNIT_ELEMENTS:
+            unit, heading = id(element), HEADINGS.get(element.tag, 0)
+        key = unit if unit is not None else ("loose", id(element))
+        add_text(out.units, key, keys, element.text or "", heading)
+        for child in element:
+            if not isinstance(child.tag, str):
+                pass
+            elif is_note(child):  # a note, or the section that gathers them: not running text
+                notes = [n for n in child.iter(f"{XHTML}aside") if is_note(n)] or [child]
+                out.notes.extend(" ".join("".join(n.itertext()).split()) for n in notes)
+            elif is_noteref(child):
+                pass  # a call mark: its number is not the model's text
+            else:
+                walk(child, unit, heading)
+            add_text(out.units, key, keys, child.tail or "", heading)
+
+    walk(article, None, 0)
+    for element in article.iter(f"{XHTML}a", f"{XHTML}img"):
+        if element.tag == f"{XHTML}img":
+            out.images.append(element.get("alt") or "")
+        elif (element.get("href") or "").lower().startswith(EXTERNAL):
+            out.links.append(element.get("href"))
+    return out
+
+
+def nav_entries(document) -> list[ContentsEntry]:
+    toc = next((n for n in document.iter(f"{XHTML}nav") if "toc" in _types(n) or "doc-toc" in _types(n)), None)
+    entries: list[ContentsEntry] = []
+
+    def walk(ol, depth: int) -> None:
+        for li in ol.findall(f"{XHTML}li"):
+            label = li.find(f"{XHTML}a")
+            if label is None:
+                label = li.find(f"{XHTML}span")
+            if label is not None:
+                entries.append(ContentsEntry(" ".join("".join(label.itertext()).split()), depth))
+            for sub in li.findall(f"{XHTML}ol"):
+                walk(sub, depth + 1)
+
+    if toc is not None:
+        for ol in toc.findall(f"{XHTML}ol"):
+            walk(ol, 1)
+    return entries

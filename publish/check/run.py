@@ -1,0 +1,37 @@
+"""Check every requested output of a book against its model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import model as m
+from .compare import compare
+from .expected import expected_book
+from .report import Finding
+
+EXTENSIONS = {"pdf": ".pdf", "epub": ".epub", "docx": ".docx"}
+
+
+def _read(fmt: str, path: Path):
+    if fmt == "pdf":
+        from .pdf import read_pdf
+        return read_pdf(path)
+    if fmt == "epub":
+        from .epub import read_epub
+        return read_epub(path)
+    from .docx import read_docx
+    return read_docx(path)
+
+
+def check_outputs(book: m.Book, outputs: dict[str, Path]) -> list[Finding]:
+    """Content and validity findings for each format; an empty list means every output matches."""
+    from .validity import EpubCheckRun, validate
+
+    # EPUBCheck takes longest (a JVM): it runs while the outputs are read.
+    epubcheck = EpubCheckRun(outputs["epub"]) if "epub" in outputs else None
+    expected = expected_book(book)
+    findings: list[Finding] = []
+    for fmt, path in outputs.items():
+        findings += compare(fmt, expected, _read(fmt, path))
+        findings += validate(fmt, path, book, epubcheck)
+    return findings
