@@ -180,6 +180,11 @@ def model_headings(book: Book) -> list[tuple[int, str]]:
                 continue
             out += [(min(max(n.level, 2), 6), text_of(n.children))
                     for n in iter_nodes(block) if isinstance(n, Heading)]
+    # the back matter the book's apparatus gives rise to
+    if book.people:
+        out.append((1, "People in this briefing"))
+    if book.abbreviations:
+        out.append((1, "Abbreviations"))
     return out
 
 
@@ -447,17 +452,38 @@ def test_python_docx_finds_the_models_footnotes(both):
     assert [" ".join(all_text(n).split()) for n in notes] == model_footnotes(both.book)
 
 
+BACK_MATTER_STYLES = ("Person Detail", "Abbreviation Entry")
+
+
+def test_names_link_to_the_people_section(both):
+    document = docx.Document(str(both.path))
+    people = {ooxml.bookmark_name(c.person.id): c.person.name for c in both.book.people}
+    linked = {(link.fragment, link.text.rstrip(":")) for p in document.paragraphs for link in p.hyperlinks
+              if link.fragment in people}
+    # every person in a byline or Q&A of the model is linked from the text to their entry
+    assert {name for _, name in linked} == {c.person.name for c in both.book.people}
+    assert all(people[fragment] == name for fragment, name in linked)
+    entries = [p.text for p in document.paragraphs if p.style.name == "Person Name"]
+    assert entries == [c.person.name for c in both.book.people]
+    abbreviations = [p.text.split("\t")[0] for p in document.paragraphs if p.style.name == "Abbreviation Entry"]
+    assert abbreviations == [a.short for a in both.book.abbreviations]
+
+
 def test_python_docx_finds_the_models_links(both):
     document = docx.Document(str(both.path))
     bookmarks = {ooxml.bookmark_name(n.id): n.id for n in iter_nodes(both.book.articles)
                  if isinstance(n, (Article, Heading)) and n.id}
+    # names linking to "People in this briefing", and the back matter's own links, are apparatus
+    people = {ooxml.bookmark_name(c.person.id) for c in both.book.people}
     found = []
     paragraphs = list(document.paragraphs) + [p for t in document.tables for row in t.rows
                                               for cell in row.cells for p in cell.paragraphs]
     for paragraph in paragraphs:
-        if paragraph.style.name.startswith("toc"):
+        if paragraph.style.name.startswith("toc") or paragraph.style.name in BACK_MATTER_STYLES:
             continue
         for link in paragraph.hyperlinks:
+            if link.fragment in people:
+                continue
             target = link.address or "#" + bookmarks[link.fragment]
             found.append((" ".join(link.text.split()), target))
     assert sorted(found) == sorted(model_links(both.book))
@@ -735,13 +761,15 @@ def test_script_segments_cut_at_east_asian_text():
 
 def test_articles_start_sections_with_their_own_running_heads(sample):
     sections = docx.Document(str(sample.path)).sections
-    assert len(sections) == 4  # cover, contents, two articles
+    assert len(sections) == 6  # cover, contents, two articles, people, abbreviations
     assert all(s.start_type == 2 for s in sections[1:])  # WD_SECTION.NEW_PAGE
     heads = [" ".join(p.text for p in s.header.paragraphs) for s in sections[1:]]
     assert heads == [
         "For internal use only\tContents",
         "For internal use only\tUS-Japan Bilateral Stability",
         "For internal use only\tUS-Japan Relations for a New Japanese Government and for a New Era",
+        "For internal use only\tPeople in this briefing",
+        "For internal use only\tAbbreviations",
     ]
     assert sections[0].header.is_linked_to_previous  # the cover has no running head
     assert round(sections[0].page_width.mm) == 210 and round(sections[0].page_height.mm) == 297

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..transforms.ids import BACK_MATTER_IDS
+
 from .observed import ArticleObserved, ContentsEntry, Observed, Unit
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -52,6 +54,9 @@ def read_docx(path: Path) -> Observed:
                 in_toc = False
             continue
         level = _outline_level(paragraph, style, styles)
+        marks = {m.get(f"{W}name") for m in paragraph.iter(f"{W}bookmarkStart")}
+        if level == 0 and marks & set(BACK_MATTER_IDS):
+            break  # people and abbreviations: the book's apparatus, not an article
         if level == 0:
             article = ArticleObserved()
             observed.articles.append(article)

@@ -49,6 +49,10 @@ _TOC_LEVELS = 3
 _EAST_ASIAN_DEFAULT = "ja-JP"
 
 
+PEOPLE_ID, PEOPLE_TITLE = "people", "People in this briefing"
+ABBREVIATIONS_ID, ABBREVIATIONS_TITLE = "abbreviations", "Abbreviations"
+
+
 def render(book: Book, ctx: RenderContext, *, page_numbers: Mapping[str, int] | None = None) -> bytes:
     """The book as the bytes of a DOCX file, identical for identical input and build time.
 
@@ -171,11 +175,19 @@ class _DocxWriter:
         contents_section = self._end_section() if self.book.articles else self._last_section()
         self._running_head(contents_section, "Contents")
         self._page_footer(contents_section)
+        back_matter = [part for part in (
+            (PEOPLE_TITLE, self.people) if self.book.people else None,
+            (ABBREVIATIONS_TITLE, self.abbreviations) if self.book.abbreviations else None,
+        ) if part]
         for index, article in enumerate(self.book.articles):
             self.article(article)
-            last = index == len(self.book.articles) - 1
+            last = index == len(self.book.articles) - 1 and not back_matter
             section = self._last_section() if last else self._end_section()
             self._running_head(section, article.meta.title)
+        for index, (title, write_part) in enumerate(back_matter):
+            write_part()
+            section = self._last_section() if index == len(back_matter) - 1 else self._end_section()
+            self._running_head(section, title)
         for story in (self.document.element.body, self.footnotes.element):
             self._space_after_tables(story)
         self._package()
@@ -309,6 +321,10 @@ class _DocxWriter:
             for node in _body_nodes(article.blocks):
                 if isinstance(node, Heading) and node.level <= _TOC_LEVELS:
                     yield max(node.level, 2), clean_text(plain_text(node.children)), node.id
+        if self.book.people:
+            yield 1, PEOPLE_TITLE, PEOPLE_ID
+        if self.book.abbreviations:
+            yield 1, ABBREVIATIONS_TITLE, ABBREVIATIONS_ID
 
     # -- articles --------------------------------------------------------------
 
@@ -349,9 +365,17 @@ class _DocxWriter:
             p.append(self._plain_run("By "))
         elif roles:
             p.append(self._plain_run(" & ".join(_capitalised(role) for role in roles) + ": "))
-        self._run(p, _Format(bold=True), person.name)
+        self._person_name(p, person.id, person.name, _Format(bold=True))
         if person.affiliations:
             self._run(p, _Format(), ", " + "; ".join(person.affiliations))
+
+    def _person_name(self, p, person_id: str, name: str, fmt: _Format) -> None:
+        """A name that links to the person's entry in "People in this briefing", when there is one."""
+        anchor = self.bookmarks.get(person_id) if person_id else None
+        holder = ooxml.hyperlink(anchor=anchor) if anchor else p
+        self._run(holder, fmt, name)
+        if anchor:
+            p.append(holder)
 
     def source_line(self, publisher: str, url: str) -> None:
         p = self.body.add_paragraph(self.styles.id(S.SOURCE_LINE))._p
@@ -483,11 +507,60 @@ class _DocxWriter:
     def turn(self, turn: Turn, story: _Story, frame: _Frame, style: str, default_label: str) -> None:
         blocks = list(turn.blocks)
         paragraph = story.add_paragraph(self.styles.id(style))
-        self._run(paragraph._p, _Format(style=S.SPEAKER), f"{turn.speaker or default_label}:")
+        self._person_name(paragraph._p, turn.person_id, f"{turn.speaker or default_label}:",
+                          _Format(style=S.SPEAKER))
         paragraph._p.append(self._plain_run(" "))
         if blocks and isinstance(blocks[0], Paragraph):
             self.inlines(blocks.pop(0).children, paragraph, frame)
         self.block_sequence(blocks, story, dataclasses.replace(frame, style=style))
+
+    # -- back matter -------------------------------------------------------------
+
+    def people(self) -> None:
+        """Everyone in the book, by family name: their part in each article, affiliations and bio."""
+        self._back_heading(PEOPLE_ID, PEOPLE_TITLE)
+        titles = {a.id: a.meta.title for a in self.book.articles}
+        homes = {a.id: a for a in self.book.articles}
+        for entry in self.book.people:
+            person = entry.person
+            name = self.body.add_paragraph(self.styles.id(S.PERSON_NAME))
+            self._bookmarked(name._p, person.id, lambda: self._run(name._p, _Format(), person.name))
+            for affiliation in person.affiliations:
+                self._text_paragraph(S.PERSON_DETAIL, affiliation)
+            for appearance in entry.appearances:
+                p = self.body.add_paragraph(self.styles.id(S.PERSON_DETAIL))._p
+                roles = " & ".join(_capitalised(r) for r in appearance.roles) or "Named"
+                p.append(self._plain_run(f"{roles} in ", italic=True))
+                anchor = self.bookmarks.get(appearance.article_id)
+                holder = ooxml.hyperlink(anchor=anchor) if anchor else p
+                self._run(holder, _Format(italic=True), titles.get(appearance.article_id, ""))
+                if anchor:
+                    p.append(holder)
+            home = homes.get(entry.appearances[0].article_id) if entry.appearances else None
+            if person.bio and home is not None:
+                self.block_sequence(person.bio, self.body, _Frame(home, style=S.BIO))
+
+    def _back_heading(self, node_id: str, title: str) -> None:
+        heading = self.body.add_paragraph(self.styles.id(S.HEADING1))
+        self._bookmarked(heading._p, node_id, lambda: self._run(heading._p, _Format(), title))
+
+    def abbreviations(self) -> None:
+        """Each abbreviation, its expansion, and a link to the section where it is first used."""
+        self._back_heading(ABBREVIATIONS_ID, ABBREVIATIONS_TITLE)
+        titles = {a.id: a.meta.title for a in self.book.articles}
+        titles.update({h.id: plain_text(h.children) for a in self.book.articles
+                       for h in iter_nodes(a.blocks) if isinstance(h, Heading) and h.id})
+        for entry in self.book.abbreviations:
+            p = self.body.add_paragraph(self.styles.id(S.ABBREVIATION))._p
+            self._run(p, _Format(bold=True), entry.short)
+            p.append(ooxml.run(OxmlElement("w:tab")))
+            self._run(p, _Format(), entry.expansion)
+            anchor = self.bookmarks.get(entry.first_use)
+            if anchor and entry.first_use in titles:
+                p.append(self._plain_run(" — first used in "))
+                link = ooxml.hyperlink(anchor=anchor)
+                self._run(link, _Format(italic=True), titles[entry.first_use])
+                p.append(link)
 
     # -- inlines -----------------------------------------------------------------
 
@@ -688,13 +761,17 @@ class _DocxWriter:
         only in characters Word refuses (the later one, in book order, gets a hash)."""
         names: dict[str, str] = {}
         taken: set[str] = set()
-        for node in iter_nodes(self.book.articles):
-            if not isinstance(node, (Article, Heading)) or not node.id or node.id in names:
+        ids = [n.id for n in iter_nodes(self.book.articles) if isinstance(n, (Article, Heading))]
+        ids += [entry.person.id for entry in self.book.people]
+        ids += [PEOPLE_ID] if self.book.people else []
+        ids += [ABBREVIATIONS_ID] if self.book.abbreviations else []
+        for node_id in ids:
+            if not node_id or node_id in names:
                 continue
-            name = ooxml.bookmark_name(node.id)
+            name = ooxml.bookmark_name(node_id)
             if name in taken:
-                name = ooxml.bookmark_name(node.id, hashed=True)
-            names[node.id] = name
+                name = ooxml.bookmark_name(node_id, hashed=True)
+            names[node_id] = name
             taken.add(name)
         return names
 

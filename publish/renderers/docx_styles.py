@@ -55,6 +55,9 @@ class S:
     RULE = "Horizontal Rule"
     BIO_HEADING = "Bio Heading"
     BIO = "Bio"
+    PERSON_NAME = "Person Name"
+    PERSON_DETAIL = "Person Detail"
+    ABBREVIATION = "Abbreviation Entry"
     HEADER = "header"
     FOOTER = "footer"
     # character styles
@@ -146,6 +149,7 @@ class StyleSpec:
     line: float | None = None  # multiple of single spacing
     indent_left: int = 0
     indent_right: int = 0
+    indent_hanging: int = 0  # the first line starts this much left of indent_left
     contextual: bool = False  # no space between paragraphs of this same style (tight lists)
     align: str = ""
     outline_level: int | None = None
@@ -238,6 +242,14 @@ def style_specs(theme, geometry: PageGeometry) -> list[StyleSpec]:
              colour=accent, keep_next=True, space_before=22, space_after=4,
              borders=(("top", Border(rule, 6, 8)),)),
         Spec("Bio", S.BIO, based_on="BodyText", size=size - 1, colour=muted),
+        # "People in this briefing" and "Abbreviations", the back matter
+        Spec("PersonName", S.PERSON_NAME, based_on="Normal", font=sans, size=size + 1, bold=True,
+             colour=accent, keep_next=True, space_before=14, space_after=2,
+             borders=(("top", Border(rule, 4, 8)),)),
+        Spec("PersonDetail", S.PERSON_DETAIL, based_on="Normal", font=sans, size=size - 1,
+             keep_next=True, space_after=1),
+        Spec("AbbreviationEntry", S.ABBREVIATION, based_on="Normal", size=size - 0.5,
+             indent_left=1418, indent_hanging=1418, tabs=(("left", 1418, "none"),), space_after=3),
         Spec("Header", S.HEADER, based_on="Normal", font=sans, size=small, colour=muted,
              tabs=(right_tab,), builtin=True, priority=99),
         Spec("Footer", S.FOOTER, based_on="Normal", font=sans, size=small, colour=muted,
@@ -400,9 +412,11 @@ def paragraph_properties(spec: StyleSpec) -> OxmlElement:
         spacing["w:line"], spacing["w:lineRule"] = str(round(spec.line * 240)), "auto"
     if spacing:
         p_pr.append(element("w:spacing", spacing))
-    if spec.indent_left or spec.indent_right:
-        p_pr.append(element("w:ind", {"w:left": str(spec.indent_left),
-                                      "w:right": str(spec.indent_right)}))
+    if spec.indent_left or spec.indent_right or spec.indent_hanging:
+        indent = {"w:left": str(spec.indent_left), "w:right": str(spec.indent_right)}
+        if spec.indent_hanging:
+            indent["w:hanging"] = str(spec.indent_hanging)
+        p_pr.append(element("w:ind", indent))
     if spec.contextual:
         p_pr.append(element("w:contextualSpacing"))
     if spec.align:

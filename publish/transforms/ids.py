@@ -17,6 +17,12 @@ from ..slug import IdAllocator, slugify
 from ..walk import plain_text, rebuild
 
 
+#: Ids of the book's back matter, which the renderers put after the articles.
+BACK_MATTER_IDS = ("people", "abbreviations")
+#: Ids the renderers use for the book's own parts; no article or heading may take them.
+RESERVED_IDS = ("cover", "contents", "at-a-glance", *BACK_MATTER_IDS)
+
+
 def person_id(person: m.Person) -> str:
     """The same person gets the same id in every article."""
     ordered = f"{person.family_name} {person.given_name}" if person.family_name else person.name
@@ -25,7 +31,7 @@ def person_id(person: m.Person) -> str:
 
 def assign_ids(book: m.Book, reporter: Reporter) -> m.Book:
     allocator = IdAllocator()
-    for reserved in ("contents", "at-a-glance", "cover", "people", "abbreviations"):
+    for reserved in RESERVED_IDS:
         allocator.take(reserved)
     people_ids = {person_id(p) for a in book.articles for p in a.meta.people}
     allocator.used |= people_ids
