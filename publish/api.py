@@ -16,12 +16,16 @@ from .lint import lint
 from .manifest import Manifest, locate
 from .output import write_atomic
 from .readers import reader_for
-from .renderers import FORMATS, extension, get_renderer
+from .renderers import FORMATS, extension, get_handout_renderer, get_renderer
 from .renderers.context import RenderContext, Rendered
 from .remote import RemotePolicy
 from .resources import Resources
 from .theme import load_theme
+from .timelimit import time_limit
 from .transforms import apply_transforms
+
+#: Seconds a format may take to render; a 1,600-page book lays out well within it.
+DEFAULT_TIMEOUT = 600.0
 
 PACKAGE_STYLES = Path(__file__).resolve().parent.parent / "styles"
 
@@ -108,6 +112,8 @@ def build(
     pdf_variant: str = "pdf/ua-1",
     styles_dir: Path | None = None,
     allow_remote: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    split: bool = False,
     progress: Callable[[str], None] = lambda step: None,
 ) -> list[Path]:
     """Build the requested formats; write them only when every one of them succeeded.
@@ -140,16 +146,23 @@ def build(
     # The PDF goes first: the pages it finds for each heading fill the DOCX contents.
     for name in sorted(formats, key=lambda f: f != "pdf"):
         progress(f"rendering {name}")
-        result = get_renderer(name)(book, context)
+        with time_limit(timeout, name):
+            result = get_renderer(name)(book, context)
         if isinstance(result, Rendered):
             if result.anchors:
                 context = replace(context, page_numbers=dict(result.anchors))
             result = result.data
         rendered.append((outdir / f"{book.meta.slug}{extension(name)}", result))
+    if split and "pdf" in formats:
+        progress("rendering handouts")
+        with time_limit(timeout, "pdf"):
+            rendered += [(outdir / "articles" / f"{index:02d}-{article.id}.pdf", data) for index, (article, data)
+                         in enumerate(get_handout_renderer()(book, context), 1)]
     if strict and reporter.warnings:
         raise BuildError(str(source), f"{len(reporter.warnings)} warning(s) with --strict")
     for path, data in rendered:
         write_atomic(path, data)
     written = [path for path, _ in rendered]
-    write_build_manifest(manifest, outdir, book.meta.slug, written, context.build_time)
+    write_build_manifest(manifest, outdir, book.meta.slug, [p for p in written if p.parent == outdir],
+                         context.build_time)
     return written

@@ -93,12 +93,17 @@ def _page_size(value: str | None) -> str | None:
 @click.option("--pdf-variant", default="pdf/ua-1", show_default=True,
               type=click.Choice(["pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "none"]),
               help="The PDF standard to follow: tagged PDF/UA, or PDF/A for archiving.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=600.0, show_default=True,
+              help="Seconds each format may take to render (0: no limit).")
+@click.option("--split", is_flag=True,
+              help="Also write one PDF per article into OUTDIR/articles/, for handouts.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--allow-remote", is_flag=True,
               help="Fetch http(s) images (public addresses only, with a timeout and a size cap).")
 @click.pass_context
 def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], page_size: str | None,
-          styles_dir: Path | None, pdf_variant: str, strict: bool, allow_remote: bool) -> None:
+          styles_dir: Path | None, pdf_variant: str, timeout: float, split: bool, strict: bool,
+          allow_remote: bool) -> None:
     """Build SOURCE (a folder, a briefing.toml or one source file; default: content)."""
     from .api import build as run_build
 
@@ -107,7 +112,8 @@ def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], pa
     with _reporting(ctx):
         try:
             written = run_build(source, outdir, formats, reporter, page_size=_page_size(page_size), pdf_variant=pdf_variant,
-                                styles_dir=styles_dir, allow_remote=allow_remote, progress=step)
+                                styles_dir=styles_dir, allow_remote=allow_remote, timeout=timeout,
+                                split=split, progress=step)
         finally:
             stop()
         for path in written:

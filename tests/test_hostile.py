@@ -314,3 +314,27 @@ def test_deeply_nested_markdown_builds_every_format(tmp_path: Path) -> None:
     result = _publish("build", "deep.md", "-o", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.split()) == 3
+
+
+def test_pdf_layout_is_bounded_by_the_timeout(tmp_path: Path) -> None:
+    body = "\n\n".join(f"## Section {i}\n\n" + "A paragraph of running text to lay out. " * 40 for i in range(200))
+    (tmp_path / "long.md").write_text(f"---\ntitle: Long\nauthor: A B\ndate: 2025-01-01\n---\n\n{body}\n")
+    started = time.perf_counter()
+    result = _publish("build", "long.md", "-o", "out", "--timeout", "1", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == "pdf: error: stopped after 1 s (raise the limit with --timeout)"
+    assert "Traceback" not in result.stderr
+    assert time.perf_counter() - started < 30
+    assert not (tmp_path / "out").exists()
+
+
+def test_lint_is_fast_on_long_repetitive_text(tmp_path: Path) -> None:
+    from publish.api import load_book
+    from publish.lint import lint
+
+    body = "\n\n".join(f"Paragraph {i}. " + "The same sentence again and again in this text. " * 30 for i in range(400))
+    (tmp_path / "long.md").write_text(f"---\ntitle: Long\nauthor: A B\ndate: 2025-01-01\n---\n\n{body}\n")
+    book = load_book(tmp_path / "long.md", Reporter(stream=None))
+    started = time.perf_counter()
+    lint(book)
+    assert time.perf_counter() - started < 10

@@ -71,15 +71,22 @@ def _overlap(a: set[str], b: set[str], idf: dict[str, float]) -> float:
 
 def repetitions(article: m.Article) -> list[Repetition]:
     paragraphs = [b for b in article.blocks if isinstance(b, m.Paragraph)]
-    sentences = [[_terms(s) for s in _SENTENCE.split(plain_text(p.children))] for p in paragraphs]
+    # A sentence said twice in one paragraph is compared once.
+    sentences = [list(dict.fromkeys(frozenset(_terms(s)) for s in _SENTENCE.split(plain_text(p.children))))
+                 for p in paragraphs]
     every = [terms for group in sentences for terms in group]
     if len(every) < 2:
         return []
     frequency = Counter(t for terms in every for t in terms)
     idf = {t: math.log(len(every) / n) for t, n in frequency.items()}
+    whole = [frozenset().union(*group) for group in sentences]
+    # Two paragraphs can only repeat each other if they share this much distinctive weight.
+    least_shared = MIN_WEIGHT * min(STRONG_THRESHOLD, 2 * SENTENCE_THRESHOLD)
     found: list[Repetition] = []
     for i in range(len(paragraphs)):
         for j in range(i + 1, min(len(paragraphs), i + 1 + WINDOW)):
+            if sum(idf[t] for t in whole[i] & whole[j]) < least_shared:
+                continue
             scores = [(a, b, _overlap(sa, sb, idf)) for a, sa in enumerate(sentences[i])
                       for b, sb in enumerate(sentences[j])]
             close = sorted((a, b) for a, b, score in scores if score >= SENTENCE_THRESHOLD)

@@ -33,3 +33,8 @@ def get_renderer(name: str) -> Renderer:
 
 def extension(name: str) -> str:
     return RENDERERS[name][2]
+
+
+def get_handout_renderer() -> Callable[[Book, RenderContext], list]:
+    """The PDF renderer's one-PDF-per-article mode (``publish build --split``)."""
+    return importlib.import_module("publish.renderers.pdf").handouts

@@ -326,7 +326,9 @@ class ArticleWriter:
         content = self.inlines(node.children)
         target = node.target.strip()
         if target.startswith("#") and len(target) > 1:
-            return tag("a", content, href=self.target.href_for_id(target[1:]), class_="internal")
+            href = self.target.href_for_id(target[1:])
+            # a handout holds one article: a link to elsewhere in the book keeps its text only
+            return tag("a", content, href=href, class_="internal") if href else content
         if is_external(target):
             # Print shows the address after the text, unless the text already is it.
             shown = plain_text(node.children).strip()
@@ -769,6 +771,29 @@ def print_document(book: Book, build_time: dt.datetime, image_url: Callable[[Ima
 
 #: The "article index" of ids that live in the people section, not in an article.
 PEOPLE_INDEX = -2
+
+
+def handout_documents(book: Book, build_time: dt.datetime, image_url: Callable[[Image, Pos], str | None],
+                      reporter: Reporter) -> list[tuple[Article, str]]:
+    """Each article alone, as an HTML document for a handout PDF.
+
+    Links to other articles and to the people section have no target in a
+    handout, so they keep their text and lose the link.
+    """
+    out = []
+    for article in book.articles:
+        own = {article.id} | {n.id for n in iter_nodes(article.blocks) if isinstance(n, Heading) and n.id}
+
+        def href_for_id(anchor: str, own: set[str] = own) -> str:
+            return f"#{anchor}" if anchor in own else ""
+
+        target = Target("print", image_url, href_for_id)
+        single = replace(book, articles=(article,), people=())
+        view = article_view(article, single, target, f"#{article.id}", reporter)
+        out.append((article, render_template("handout.html.j2", book=book_view(single, [view], build_time,
+                                                                                 target, reporter),
+                                              article=view)))
+    return out
 
 
 def _known_ids(book: Book, reporter: Reporter) -> dict[str, int]:

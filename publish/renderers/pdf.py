@@ -18,7 +18,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..diagnostics import BuildError, Reporter
-from ..model import Book, Image, Pos
+from ..model import Article, Book, Image, Pos
 from ..theme import Theme
 from ..resources import MAX_BYTES
 from . import html
@@ -40,9 +40,24 @@ def render(book: Book, ctx: RenderContext) -> bytes:
 
 def layout(book: Book, ctx: RenderContext) -> Rendered:
     """The PDF, and the page every article, heading and person entry landed on."""
-    variant = None if ctx.pdf_variant == "none" else ctx.pdf_variant
-    fetcher = LocalFetcher([ctx.styles_dir, *font_dirs()])
+    fetcher = _fetcher(ctx)
+    document_html = html.print_document(book, ctx.build_time, _image_url(ctx, fetcher), ctx.reporter)
+    return _typeset(document_html, book.meta.slug, ctx, fetcher)
 
+
+def handouts(book: Book, ctx: RenderContext) -> list[tuple[Article, bytes]]:
+    """One PDF per article, each with a strip naming the briefing and its own page numbers."""
+    fetcher = _fetcher(ctx)
+    documents = html.handout_documents(book, ctx.build_time, _image_url(ctx, fetcher), ctx.reporter)
+    return [(article, _typeset(document_html, f"{book.meta.slug}/{article.id}", ctx, fetcher).data)
+            for article, document_html in documents]
+
+
+def _fetcher(ctx: RenderContext) -> LocalFetcher:
+    return LocalFetcher([ctx.styles_dir, *font_dirs()])
+
+
+def _image_url(ctx: RenderContext, fetcher: LocalFetcher):
     def image_url(image: Image, pos: Pos) -> str | None:
         resource = ctx.resources.fetch(image.src, pos)
         if resource is None:
@@ -50,7 +65,11 @@ def layout(book: Book, ctx: RenderContext) -> Rendered:
         fetcher.allow_file(resource.path)
         return resource.path.as_uri()
 
-    document_html = html.print_document(book, ctx.build_time, image_url, ctx.reporter)
+    return image_url
+
+
+def _typeset(document_html: str, identifier: str, ctx: RenderContext, fetcher: LocalFetcher) -> Rendered:
+    variant = None if ctx.pdf_variant == "none" else ctx.pdf_variant
     stylesheet = print_stylesheet(ctx)
     font_config = FontConfiguration()
     with weasyprint_warnings(ctx.reporter, Pos(str(ctx.styles_dir / "print.css"))), \
@@ -62,7 +81,7 @@ def layout(book: Book, ctx: RenderContext) -> Rendered:
         # The same options for layout and writing, as HTML.write_pdf() would pass them.
         # Tagged whatever the variant: a PDF/A archive copy stays accessible too.
         options = {"stylesheets": [css], "pdf_variant": variant, "pdf_tags": True,
-                   "pdf_identifier": book.meta.slug.encode("utf-8")}
+                   "pdf_identifier": identifier.encode("utf-8")}
         laid_out = document.render(font_config=font_config, **options)
         pdf = laid_out.write_pdf(**options)
     if not pdf:
