@@ -24,8 +24,11 @@ from .theme import load_theme
 from .timelimit import time_limit
 from .transforms import apply_transforms
 
-#: Seconds a format may take to render; a 1,600-page book lays out well within it.
-DEFAULT_TIMEOUT = 600.0
+def default_timeout(book: m.Book) -> float:
+    """Seconds a format may take to render: generous for a real book (a 400-article,
+    1,800-page PDF takes four to ten minutes on two cores), finite for a hostile one."""
+    return 300.0 + 3.0 * len(book.articles)
+
 
 PACKAGE_STYLES = Path(__file__).resolve().parent.parent / "styles"
 
@@ -58,6 +61,7 @@ def read_book(manifest: Manifest, reporter: Reporter) -> m.Book:
         language=manifest.language, page_size=manifest.page_size, slug=manifest.slug,
         identifier=manifest.identifier, publisher=manifest.publisher,
         description=manifest.description, glossary=manifest.glossary,
+        cover_image=os.path.relpath(manifest.root / manifest.cover_image) if manifest.cover_image else "",
     )
     return m.Book(meta, tuple(articles))
 
@@ -112,7 +116,7 @@ def build(
     pdf_variant: str = "pdf/ua-1",
     styles_dir: Path | None = None,
     allow_remote: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
     split: bool = False,
     progress: Callable[[str], None] = lambda step: None,
 ) -> list[Path]:
@@ -130,6 +134,8 @@ def build(
     styles = styles_dir or default_styles_dir()
     if strict and reporter.warnings:
         raise BuildError(str(source), f"{len(reporter.warnings)} warning(s) with --strict")
+    if timeout is None:
+        timeout = default_timeout(book)
     workdir = outdir / ".publish" / book.meta.slug
     context = RenderContext(
         styles_dir=styles,

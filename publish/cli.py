@@ -91,10 +91,11 @@ def _page_size(value: str | None) -> str | None:
 @click.option("--styles", "styles_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="Theme folder (default: ./styles).")
 @click.option("--pdf-variant", default="pdf/ua-1", show_default=True,
-              type=click.Choice(["pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "none"]),
+              type=click.Choice(["pdf/ua-1", "pdf/ua-2", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u",
+                                 "pdf/a-4u", "pdf/x-3", "pdf/x-4", "none"]),
               help="The PDF standard to follow: tagged PDF/UA, or PDF/A for archiving.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=600.0, show_default=True,
-              help="Seconds each format may take to render (0: no limit).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=None,
+              help="Seconds each format may take to render (0: no limit; default: 300 + 3 per article).")
 @click.option("--split", is_flag=True,
               help="Also write one PDF per article into OUTDIR/articles/, for handouts.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")

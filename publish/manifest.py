@@ -23,7 +23,7 @@ PAGE_SIZES = ("A4", "Letter")
 
 _BOOK_KEYS = {
     "title", "subtitle", "date", "prepared_by", "distribution", "language", "page_size",
-    "slug", "identifier", "publisher", "description", "sources", "glossary",
+    "slug", "identifier", "publisher", "description", "sources", "glossary", "cover_image",
 }
 _SOURCE_KEYS = {"path", "publisher", "url", "language"}
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
@@ -55,6 +55,7 @@ class Manifest:
     publisher: str = ""
     description: str = ""
     glossary: tuple[tuple[str, str], ...] = ()
+    cover_image: str = ""  # relative to the manifest's folder
     sources: tuple[SourceEntry, ...] = field(default_factory=tuple)
 
 
@@ -161,6 +162,7 @@ def _validate(data: dict, path: Path, where: _Locator) -> Manifest:
         prepared_by=text("prepared_by"), distribution=text("distribution"), language=language,
         page_size=matched[0], slug=slug, identifier=text("identifier"), publisher=text("publisher"),
         description=text("description"), glossary=_glossary(data.get("glossary", {}), where),
+        cover_image=text("cover_image"),
         sources=_sources(data, root, where),
     )
 

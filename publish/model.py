@@ -342,6 +342,8 @@ class BookMeta:
     publisher: str = ""
     description: str = ""
     glossary: tuple[tuple[str, str], ...] = ()
+    #: An image for the printed cover: its path as the manifest names it, from the working folder.
+    cover_image: str = ""
 
 
 @dataclass(frozen=True, slots=True)

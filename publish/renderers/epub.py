@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import textwrap
 import uuid
 import xml.etree.ElementTree as ET
@@ -492,7 +493,7 @@ def embedded_fonts(ctx: RenderContext, characters: frozenset[int],
         wanted = frozenset(characters & font_characters(source))
         family = EMBEDDED_FAMILIES[role]
         label = font_style_label(weight, style)
-        cache_dir = ctx.workdir / "fonts" if ctx.workdir else None
+        cache_dir = font_cache_dir(ctx)
         base = cached_static_instance(source, weight, BASE_REPERTOIRE | wanted, cache_dir)
         data = subset_font(base, wanted, family, label, build_time)
         file_name = f"{FONT_FOLDER}/{family.lower().replace(' ', '-')}-{label.lower()}.ttf"
@@ -576,6 +577,22 @@ def static_instance(path: Path, weight: int, characters: frozenset[int]) -> byte
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
+
+def font_cache_dir(ctx: RenderContext) -> Path | None:
+    """Where static font instances are kept between builds: the user's cache, shared by every book.
+
+    ``PUBLISH_CACHE_DIR`` chooses another folder; without a writable home the
+    build's own work folder serves.
+    """
+    chosen = os.environ.get("PUBLISH_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    base = Path(chosen) if chosen else Path.home() / ".cache"
+    folder = (base if os.environ.get("PUBLISH_CACHE_DIR") else base / "publish") / "fonts"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    except OSError:
+        return ctx.workdir / "fonts" if ctx.workdir else None
 
 
 def cached_static_instance(path: Path, weight: int, characters: frozenset[int],

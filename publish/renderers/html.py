@@ -242,6 +242,8 @@ class BookView:
     articles: tuple[ArticleView, ...]
     contributors: tuple[ContributorView, ...]
     abbreviations: tuple[AbbreviationView, ...]
+    #: The printed cover's image, when the manifest names one that can be had.
+    cover_photo: str = ""
 
 
 # ----------------------------------------------------------------- node rendering
@@ -766,7 +768,11 @@ def print_document(book: Book, build_time: dt.datetime, image_url: Callable[[Ima
 
     target = Target("print", image_url, href_for_id)
     articles = [article_view(a, book, target, f"#{a.id}", reporter) for a in book.articles]
-    return render_template("book.html.j2", book=book_view(book, articles, build_time, target, reporter))
+    view = book_view(book, articles, build_time, target, reporter)
+    if book.meta.cover_image:
+        path = Path(book.meta.cover_image)
+        view = replace(view, cover_photo=image_url(Image(path.name), Pos(str(path))) or "")
+    return render_template("book.html.j2", book=view)
 
 
 #: The "article index" of ids that live in the people section, not in an article.
