@@ -79,3 +79,16 @@ def plain_text(inlines: Any) -> str:
         elif isinstance(node, Image):
             parts.append(node.alt)
     return "".join(parts)
+
+
+def merge_text(inlines: Any) -> tuple:
+    """Adjacent Text nodes as one, as a reader of the source would see them."""
+    from .model import Text
+
+    out: list[Any] = []
+    for node in inlines:
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+    return tuple(out)

@@ -13,7 +13,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .. import model as m
 from ..diagnostics import Reporter
 from ..model import Pos
-from ..walk import plain_text
+from ..walk import merge_text, plain_text
 from . import rawhtml
 
 
@@ -150,7 +150,7 @@ class Converter:
             tag, children, _ = stack.pop()
             if tag not in rawhtml.REMOVED_WITH_CONTENT:
                 stack[-1][1].extend(children)
-        return _merge_text(stack[0][1])
+        return merge_text(stack[0][1])
 
     def inline(self, node: SyntaxTreeNode, pos: Pos) -> list[m.Inline]:
         kind = node.type
@@ -212,7 +212,7 @@ class Converter:
 
 def _wrap(tag: str, children: list[m.Inline], attrs: dict[str, str]) -> list[m.Inline]:
     """The model inlines for a closed raw inline tag and its content."""
-    merged = _merge_text(children)
+    merged = merge_text(children)
     if tag in rawhtml.REMOVED_WITH_CONTENT:
         return []
     if tag == "a":
@@ -222,17 +222,6 @@ def _wrap(tag: str, children: list[m.Inline], attrs: dict[str, str]) -> list[m.I
     if wrapper is m.Code:
         return [m.Code(plain_text(merged))]
     return [wrapper(merged)] if wrapper else list(merged)
-
-
-def _merge_text(inlines: list[m.Inline]) -> tuple[m.Inline, ...]:
-    """Adjacent Text nodes as one, as a reader of the source would see them."""
-    out: list[m.Inline] = []
-    for node in inlines:
-        if isinstance(node, m.Text) and out and isinstance(out[-1], m.Text):
-            out[-1] = m.Text(out[-1].text + node.text)
-        else:
-            out.append(node)
-    return tuple(out)
 
 
 def _as_figure(inlines: tuple[m.Inline, ...], pos: Pos) -> m.Figure | None:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import nh3
 
 from .. import model as m
+from ..walk import merge_text
 
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 
@@ -250,17 +251,7 @@ def _inlines(nodes: list[_Element | str]) -> tuple[m.Inline, ...]:
             out.append(INLINE_TAGS[tag](_inlines(node.children)))  # type: ignore[misc]
         else:
             out.extend(_inlines(node.children))
-    return _merge(out)
-
-
-def _merge(inlines: list[m.Inline]) -> tuple[m.Inline, ...]:
-    out: list[m.Inline] = []
-    for node in inlines:
-        if isinstance(node, m.Text) and out and isinstance(out[-1], m.Text):
-            out[-1] = m.Text(out[-1].text + node.text)
-        else:
-            out.append(node)
-    return tuple(out)
+    return merge_text(out)
 
 
 def _trim(inlines: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
