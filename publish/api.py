@@ -14,7 +14,9 @@ from .diagnostics import BuildError, InputError, Reporter
 from .ingest import read_source
 from .lint import lint
 from .manifest import Manifest, locate
+from . import parallel
 from .output import write_atomic
+from .parallel import ChildRender
 from .readers import reader_for
 from .renderers import FORMATS, extension, get_handout_renderer, get_renderer
 from .renderers.context import RenderContext, Rendered
@@ -149,16 +151,33 @@ def build(
         workdir=workdir,
     )
     rendered: list[tuple[Path, bytes]] = []
-    # The PDF goes first: the pages it finds for each heading fill the DOCX contents.
-    for name in sorted(formats, key=lambda f: f != "pdf"):
-        progress(f"rendering {name}")
-        with time_limit(timeout, name):
-            result = get_renderer(name)(book, context)
-        if isinstance(result, Rendered):
-            if result.anchors:
-                context = replace(context, page_numbers=dict(result.anchors))
-            result = result.data
-        rendered.append((outdir / f"{book.meta.slug}{extension(name)}", result))
+    formats = list(dict.fromkeys(formats))
+    # The EPUB needs nothing from the others: with two cores it renders alongside them.
+    child = None
+    if "epub" in formats and len(formats) > 1 and parallel.available():
+        child = ChildRender("epub", get_renderer("epub"), book, context)
+    try:
+        # The PDF goes first: the pages it finds for each heading fill the DOCX contents.
+        for name in sorted(formats, key=lambda f: f != "pdf"):
+            path = outdir / f"{book.meta.slug}{extension(name)}"
+            if child is not None and name == child.name:
+                continue
+            progress(f"rendering {name}")
+            with time_limit(timeout, name):
+                result = get_renderer(name)(book, context)
+            if isinstance(result, Rendered):
+                if result.anchors:
+                    context = replace(context, page_numbers=dict(result.anchors))
+                result = result.data
+            rendered.append((path, result))
+        if child is not None:
+            progress(f"waiting for {child.name}")
+            data = child.result(timeout, reporter)
+            rendered.append((outdir / f"{book.meta.slug}{extension(child.name)}", data))
+    finally:
+        if child is not None:
+            child.stop()
+    rendered.sort(key=lambda item: formats.index(item[0].suffix[1:]))
     if split and "pdf" in formats:
         progress("rendering handouts")
         with time_limit(timeout, "pdf"):

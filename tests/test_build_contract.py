@@ -107,3 +107,23 @@ def test_build_time_comes_from_source_date_epoch_then_manifest(monkeypatch: pyte
     assert api.build_time(book).isoformat() == "1970-01-01T00:00:00+00:00"
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert api.build_time(book).date().isoformat() == "2025-11-20"  # the manifest's date
+
+
+def test_epub_renders_in_parallel_and_reports_once(tmp_path: Path, fake_renderers, monkeypatch) -> None:
+    from publish import parallel
+
+    monkeypatch.setattr(parallel, "available", lambda: True)
+    fake_renderers["epub"] = b"epub from the child"
+    written = api.build(CONTENT, tmp_path, reporter=Reporter(stream=None))
+    assert [p.name for p in written] == ["us-japan-briefing.pdf", "us-japan-briefing.epub", "us-japan-briefing.docx"]
+    assert (tmp_path / "us-japan-briefing.epub").read_bytes() == b"epub from the child"
+
+
+def test_a_failing_child_fails_the_build_and_writes_nothing(tmp_path: Path, fake_renderers, monkeypatch) -> None:
+    from publish import parallel
+
+    monkeypatch.setattr(parallel, "available", lambda: True)
+    fake_renderers["epub"] = RuntimeError("no room in the zip")
+    with pytest.raises(BuildError, match="RuntimeError: no room in the zip"):
+        api.build(CONTENT, tmp_path, reporter=Reporter(stream=None))
+    assert not list(tmp_path.glob("*.pdf"))
