@@ -121,6 +121,42 @@ def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], pa
             click.echo(str(path))
 
 
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path), default=Path("content"))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"),
+              show_default=True, help="Folder for the outputs.")
+@click.option("-f", "--formats", default=",".join(FORMATS), show_default=True, callback=_formats,
+              help="Formats to build, comma-separated.")
+@click.option("--styles", "styles_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Theme folder (default: ./styles).")
+@click.pass_context
+def watch(ctx: click.Context, source: Path, outdir: Path, formats: list[str], styles_dir: Path | None) -> None:
+    """Build SOURCE, then build again whenever a source, the manifest or the theme changes."""
+    from watchfiles import watch as changes
+
+    from .api import build as run_build
+    from .api import default_styles_dir
+
+    styles = styles_dir or default_styles_dir()
+    folder = source if source.is_dir() else source.parent
+
+    def rebuild() -> None:
+        reporter = Reporter()
+        try:
+            for path in run_build(source, outdir, formats, reporter, styles_dir=styles):
+                click.echo(str(path))
+        except (InputError, BuildError) as exc:  # a mistake while editing: say so and keep watching
+            click.echo(str(exc.diagnostic) if isinstance(exc, InputError) else str(exc), err=True)
+
+    rebuild()
+    click.echo(f"publish: watching {folder} and {styles} (Ctrl-C to stop)", err=True)
+    outputs = outdir.resolve()
+    # Our own outputs land in OUTDIR, which may sit inside the watched folder.
+    for _ in changes(folder, styles, watch_filter=lambda change, path: not Path(path).resolve()
+                     .is_relative_to(outputs), rust_timeout=0, yield_on_timeout=False):
+        rebuild()
+
+
 @cli.command("lint")
 @click.argument("source", type=click.Path(path_type=Path), default=Path("content"))
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there is any warning.")

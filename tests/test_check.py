@@ -391,3 +391,56 @@ def test_pdf_validity_is_checked(kitchen_build: Path, tmp_path: Path) -> None:
     del writer._root_object[NameObject("/Lang")]
     writer.write(str(pdf))
     assert_caught(KITCHEN, out, "pdf", r"\.pdf:1:1: error: pdf: no document language")
+
+
+# ------------------------------------------------------- cross-references
+# The Japanese fixture's first article links to the second article's Q&A heading.
+
+JAPANESE = "tests/fixtures/japanese"
+XREF = "roundtable-on-critical-materials--q-a"
+XREF_POS = r"tests/fixtures/japanese/2025-05-12-key-terms\.md:\d+:1"
+
+
+@pytest.fixture(scope="module")
+def japanese_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(JAPANESE, tmp_path_factory.mktemp("japanese"))
+
+
+def test_epub_cross_reference_to_the_wrong_place(japanese_build: Path, tmp_path: Path) -> None:
+    out = copy_of(japanese_build, tmp_path)
+
+    def misdirect(root) -> None:
+        for a in root.iter(f"{XHTML}a"):
+            if (a.get("href") or "").endswith(f"#{XREF}"):
+                a.set("href", a.get("href").replace(XREF, "roundtable-on-critical-materials--summary"))
+
+    edit_epub_articles(the_output(out, ".epub"), misdirect)
+    assert_caught(JAPANESE, out, "epub", f"{XREF_POS}: error: epub: cross-reference broken \\(should lead to “Q&A”\\)")
+
+
+def test_docx_cross_reference_to_a_missing_bookmark(japanese_build: Path, tmp_path: Path) -> None:
+    out = copy_of(japanese_build, tmp_path)
+
+    def break_anchor(root) -> None:
+        for link in root.iter(f"{W}hyperlink"):
+            if (link.get(f"{W}anchor") or "").endswith("q_a") and link.getparent().find(f"{W}pPr") is not None \
+                    and "toc" not in (link.getparent().find(f"{W}pPr/{W}pStyle").get(f"{W}val") or "").lower():
+                link.set(f"{W}anchor", "nowhere")
+
+    edit_docx_part(the_output(out, ".docx"), "word/document.xml", break_anchor)
+    assert_caught(JAPANESE, out, "docx", f"{XREF_POS}: error: docx: cross-reference broken \\(should lead to “Q&A”\\)")
+
+
+def test_pdf_cross_reference_to_the_wrong_place(japanese_build: Path, tmp_path: Path) -> None:
+    from pypdf.generic import NameObject, TextStringObject
+
+    out = copy_of(japanese_build, tmp_path)
+    pdf = the_output(out, ".pdf")
+    writer = pdf_writer(pdf)
+    for page in writer.pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if str(annotation.get("/Dest", "")) == XREF:
+                annotation[NameObject("/Dest")] = TextStringObject("cover")
+    writer.write(str(pdf))
+    assert_caught(JAPANESE, out, "pdf", f"{XREF_POS}: error: pdf: cross-reference broken \\(should lead to “Q&A”\\)")

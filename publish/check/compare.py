@@ -35,7 +35,20 @@ def compare(fmt: str, expected: BookExpected, observed: Observed) -> list[Findin
 
 
 def compare_article(fmt: str, want: ArticleExpected, got: ArticleObserved) -> list[Finding]:
-    return [*compare_flow(fmt, want, got), *compare_links(fmt, want, got), *compare_images(fmt, want, got)]
+    return [*compare_flow(fmt, want, got), *compare_links(fmt, want, got),
+            *compare_cross_references(fmt, want, got), *compare_images(fmt, want, got)]
+
+
+def compare_cross_references(fmt: str, want: ArticleExpected, got: ArticleObserved) -> list[Finding]:
+    """Every link inside the book leads to the heading or article the model says."""
+    available = Counter(letters(t) for t in got.internal_links)
+    findings = []
+    for link in want.internal_links:
+        if available[link.key] > 0:
+            available[link.key] -= 1
+        else:
+            findings.append(Finding(link.pos, fmt, f"cross-reference broken (should lead to {quoted(link.text)})"))
+    return findings
 
 
 def compare_flow(fmt: str, want: ArticleExpected, got: ArticleObserved) -> list[Finding]:

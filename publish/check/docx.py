@@ -34,6 +34,8 @@ def read_docx(path: Path) -> Observed:
         links = _relationships(archive, "word/document.xml")
         notes, note_links = _footnotes(archive)
     observed = Observed()
+    headings_by_mark: dict[str, str] = {}  # bookmark on a heading -> the heading's text
+    anchors: list[tuple[ArticleObserved, str]] = []
     in_toc = False
     depth = 0  # of nested fields, to find the end of the TOC field
     article: ArticleObserved | None = None
@@ -55,6 +57,8 @@ def read_docx(path: Path) -> Observed:
             continue
         level = _outline_level(paragraph, style, styles)
         marks = {m.get(f"{W}name") for m in paragraph.iter(f"{W}bookmarkStart")}
+        if level < BODY_TEXT_LEVEL:
+            headings_by_mark.update((mark, text.strip()) for mark in marks)
         if level == 0 and marks & set(BACK_MATTER_IDS):
             break  # people and abbreviations: the book's apparatus, not an article
         if level == 0:
@@ -68,6 +72,8 @@ def read_docx(path: Path) -> Observed:
             target = links.get(link.get(f"{R}id") or "")
             if target:
                 article.links.append(target)
+            elif link.get(f"{W}anchor"):
+                anchors.append((article, link.get(f"{W}anchor")))
         for picture in paragraph.iter(f"{WP}docPr"):
             article.images.append(picture.get("descr") or "")
         for ref in paragraph.iter(f"{W}footnoteReference"):
@@ -75,6 +81,10 @@ def read_docx(path: Path) -> Observed:
             if note_id in notes:
                 article.notes.append(notes[note_id])
                 article.links.extend(note_links.get(note_id, []))
+    # a link to a heading counts by where it leads; links to people and notes are apparatus
+    for owner, anchor in anchors:
+        if anchor in headings_by_mark:
+            owner.internal_links.append(headings_by_mark[anchor])
     return observed
 
 

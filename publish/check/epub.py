@@ -29,17 +29,54 @@ def read_epub(path: Path) -> Observed:
         base = posixpath.dirname(opf_path)
         items = {i.get("id"): i for i in opf.iter(f"{OPF}item")}
         observed = Observed()
+        documents = []
         for ref in opf.iter(f"{OPF}itemref"):
             item = items.get(ref.get("idref"))
             if item is None or "nav" in (item.get("properties") or "").split():
                 continue
-            document = etree.fromstring(archive.read(posixpath.join(base, item.get("href"))))
+            documents.append((item.get("href"), etree.fromstring(archive.read(posixpath.join(base, item.get("href"))))))
+        titles = _destination_titles(documents)
+        for href, document in documents:
             for article in document.iter(f"{XHTML}article"):
-                observed.articles.append(read_article(article))
+                read = read_article(article)
+                read.internal_links = [t for t in (_resolve(a, href, titles) for a in _internal_links(article))
+                                       if t is not None]
+                observed.articles.append(read)
         nav = next((i for i in items.values() if "nav" in (i.get("properties") or "").split()), None)
         if nav is not None:
             observed.contents = nav_entries(etree.fromstring(archive.read(posixpath.join(base, nav.get("href")))))
     return observed
+
+
+def _destination_titles(documents) -> dict[tuple[str, str], str]:
+    """(document, id) -> the title a link there leads to: a heading's text, or an article's heading."""
+    titles = {}
+    for href, document in documents:
+        for element in document.iter():
+            anchor = element.get("id") if isinstance(element.tag, str) else None
+            if not anchor:
+                continue
+            if element.tag in HEADINGS:
+                heading = element
+            elif element.tag in (f"{XHTML}article", f"{XHTML}section"):
+                heading = next((h for h in element.iter(*HEADINGS)), None)
+            else:
+                continue
+            if heading is not None:
+                titles[(href, anchor)] = " ".join("".join(heading.itertext()).split())
+    return titles
+
+
+def _internal_links(article) -> list:
+    return [a for a in article.iter(f"{XHTML}a")
+            if a.get("href") and not a.get("href").lower().startswith(EXTERNAL)
+            and not _types(a) & {"noteref", "doc-noteref", "backlink", "doc-backlink"}]
+
+
+def _resolve(link, document: str, titles: dict[tuple[str, str], str]) -> str | None:
+    target, _, fragment = link.get("href").partition("#")
+    file = posixpath.normpath(posixpath.join(posixpath.dirname(document), target)) if target else document
+    return titles.get((file, fragment))
 
 
 def _rootfile(archive: zipfile.ZipFile) -> str:

@@ -44,6 +44,8 @@ class ArticleExpected:
     flow: list[Item] = field(default_factory=list)
     notes: list[Item] = field(default_factory=list)
     links: list[Item] = field(default_factory=list)
+    #: Cross-references inside the book: each Item's text is the title of the place it leads to.
+    internal_links: list[Item] = field(default_factory=list)
     images: list[Item] = field(default_factory=list)
     #: May appear without being required: the lead image and the source URL are decorations.
     optional_images: set[str] = field(default_factory=set)
@@ -109,8 +111,17 @@ def is_live_link(target: str) -> bool:
     return target.strip().lower().startswith(LINK_SCHEMES)
 
 
+def destination_titles(book: m.Book) -> dict[str, str]:
+    """The title of every place a cross-reference can lead to: articles and headings."""
+    titles = {a.id: a.meta.title for a in book.articles}
+    titles.update({n.id: plain_text(n.children) for a in book.articles for n in iter_nodes(a.blocks)
+                   if isinstance(n, m.Heading) and n.id})
+    return titles
+
+
 def expected_book(book: m.Book) -> BookExpected:
-    articles = [expected_article(a) for a in book.articles]
+    titles = destination_titles(book)
+    articles = [expected_article(a, titles) for a in book.articles]
     contents: list[Item] = []
     deeper: set[str] = set()
     for article in book.articles:
@@ -131,8 +142,9 @@ def heading_level(heading: m.Heading) -> int:
 
 
 class _ArticleWalk:
-    def __init__(self, article: m.Article) -> None:
+    def __init__(self, article: m.Article, titles: dict[str, str]) -> None:
         self.article = article
+        self.titles = titles
         self.pos = article.pos or m.Pos(article.id)
         meta = article.meta
         self.out = ArticleExpected(meta.title, self.pos)
@@ -232,9 +244,13 @@ class _ArticleWalk:
                 if isinstance(node, m.Link) and is_live_link(node.target):
                     target = node.target.strip()
                     self.out.links.append(Item("link", target, pos, target, re.compile(re.escape(target))))
+                elif isinstance(node, m.Link) and node.target.startswith("#") and not isinstance(block, m.FootnoteDef):
+                    title = self.titles.get(node.target[1:])
+                    if title:
+                        self.out.internal_links.append(plain("cross-reference", title, pos))
                 elif isinstance(node, m.Image) and node.src:
                     self.out.images.append(plain("image", node.alt, pos))
 
 
-def expected_article(article: m.Article) -> ArticleExpected:
-    return _ArticleWalk(article).run()
+def expected_article(article: m.Article, titles: dict[str, str] | None = None) -> ArticleExpected:
+    return _ArticleWalk(article, titles or {}).run()

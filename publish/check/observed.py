@@ -18,6 +18,8 @@ class ArticleObserved:
     units: list[Unit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    #: The titles that the output's links inside the book lead to.
+    internal_links: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
 
 

@@ -33,11 +33,62 @@ def read_pdf(path: Path) -> Observed:
             for child in (_kids(document) if document is not None else [element]):
                 walker.top_level(child)
     observed = Observed(walker.articles, outline_entries(reader))
+    places = _bookmarked_places(reader)
+    destinations = reader.named_destinations
     for page_number, page in enumerate(reader.pages):
         article = walker.article_on_page.get(page_number)
         if article is not None:
             article.links.extend(_uri_links(page))
+            for name in _named_links(page):
+                title = _title_at(destinations.get(name), reader, places)
+                if title is not None:
+                    article.internal_links.append(title)
     return observed
+
+
+#: How far (in points) a link's destination may lie from a bookmark and still be that heading.
+SAME_PLACE = 24
+
+
+def _named_links(page) -> list[str]:
+    names = []
+    for annotation in page.get("/Annots") or []:
+        annotation = annotation.get_object()
+        if annotation.get("/Subtype") != "/Link":
+            continue
+        action = annotation.get("/A")
+        dest = annotation.get("/Dest")
+        if dest is None and action is not None and action.get("/S") == "/GoTo":
+            dest = action.get("/D")
+        if isinstance(dest, str):
+            names.append(str(dest))
+    return names
+
+
+def _bookmarked_places(reader: PdfReader) -> list[tuple[int, float, str]]:
+    """(page, top, title) of every bookmark: the headings a cross-reference can lead to."""
+    places = []
+
+    def walk(items) -> None:
+        for entry in items:
+            if isinstance(entry, list):
+                walk(entry)
+            else:
+                page = reader.get_destination_page_number(entry)
+                places.append((page, float(entry.top or 0), str(entry.title)))
+
+    walk(reader.outline)
+    return places
+
+
+def _title_at(destination, reader: PdfReader, places: list[tuple[int, float, str]]) -> str | None:
+    """The title of the bookmarked heading at a named destination, if one is there."""
+    if destination is None:
+        return None
+    page = reader.get_destination_page_number(destination)
+    top = float(destination.top or 0)
+    near = [(abs(t - top), title) for p, t, title in places if p == page and abs(t - top) <= SAME_PLACE]
+    return min(near)[1] if near else None
 
 
 def _kids(element) -> list:
