@@ -9,22 +9,23 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import model as m
+from . import parallel
 from .buildinfo import write_build_manifest
 from .diagnostics import BuildError, InputError, Reporter
 from .ingest import read_source
 from .lint import lint
 from .manifest import Manifest, locate
-from . import parallel
 from .output import write_atomic
 from .parallel import ChildRender
 from .readers import reader_for
+from .remote import RemotePolicy
 from .renderers import FORMATS, extension, get_handout_renderer, get_renderer
 from .renderers.context import RenderContext, Rendered
-from .remote import RemotePolicy
 from .resources import Resources
 from .theme import load_theme
 from .timelimit import time_limit
 from .transforms import apply_transforms
+
 
 def default_timeout(book: m.Book) -> float:
     """Seconds a format may take to render: generous for a real book (a 400-article,

@@ -359,7 +359,7 @@ def paragraph_chunks(book: Book) -> list[list[list[str]]]:
     """Per article, per model paragraph (standfirst, body, bios in reading order),
     the paragraph's canonical text cut where a renderer may insert something
     of its own: a note call, an image's text, a printed link address or page reference."""
-    from publish.model import Exchange, FootnoteDef, Link, Paragraph
+    from publish.model import FootnoteDef, Link, Paragraph
     from publish.walk import iter_nodes
 
     def chunks(paragraph: Paragraph) -> list[str]:

@@ -15,7 +15,6 @@ from pathlib import Path
 from lxml import etree
 
 from ..transforms.ids import BACK_MATTER_IDS
-
 from .observed import ArticleObserved, ContentsEntry, Observed, Unit
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import assert_never
 
 import docx
@@ -523,8 +524,8 @@ class _DocxWriter:
         homes = {a.id: a for a in self.book.articles}
         for entry in self.book.people:
             person = entry.person
-            name = self.body.add_paragraph(self.styles.id(S.PERSON_NAME))
-            self._bookmarked(name._p, person.id, lambda: self._run(name._p, _Format(), person.name))
+            p = self.body.add_paragraph(self.styles.id(S.PERSON_NAME))._p
+            self._bookmarked(p, person.id, partial(self._run, p, _Format(), person.name))
             for affiliation in person.affiliations:
                 self._text_paragraph(S.PERSON_DETAIL, affiliation)
             for appearance in entry.appearances:

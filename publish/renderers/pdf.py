@@ -19,11 +19,11 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..diagnostics import BuildError, Reporter
 from ..model import Article, Book, Image, Pos
-from ..theme import Theme
 from ..resources import MAX_BYTES
+from ..theme import Theme
 from . import html
-from .html import CSS_FONT_NAME, theme_properties
 from .context import RenderContext, Rendered
+from .html import CSS_FONT_NAME, theme_properties
 
 PAGE_SIZES = {"A4": "A4", "LETTER": "letter"}
 FONT_WEIGHTS = {"body": (400, 700), "heading": (400, 600)}

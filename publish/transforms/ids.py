@@ -16,7 +16,6 @@ from ..names import name_key
 from ..slug import IdAllocator, slugify
 from ..walk import plain_text, rebuild
 
-
 #: Ids of the book's back matter, which the renderers put after the articles.
 BACK_MATTER_IDS = ("people", "abbreviations")
 #: Ids the renderers use for the book's own parts; no article or heading may take them.
