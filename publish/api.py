@@ -55,17 +55,11 @@ def read_book(manifest: Manifest, reporter: Reporter) -> m.Book:
         if overrides:
             article = replace(article, meta=replace(article.meta, **overrides))
         articles.append(article)
-    title = manifest.title
+    meta = manifest.meta
     if manifest.path is None and len(articles) == 1:
-        title = articles[0].meta.title  # one file built alone: the book is that article
-    meta = m.BookMeta(
-        title=title, subtitle=manifest.subtitle, date=manifest.date,
-        prepared_by=manifest.prepared_by, distribution=manifest.distribution,
-        language=manifest.language, page_size=manifest.page_size, slug=manifest.slug,
-        identifier=manifest.identifier, publisher=manifest.publisher,
-        description=manifest.description, glossary=manifest.glossary,
-        cover_image=os.path.relpath(manifest.root / manifest.cover_image) if manifest.cover_image else "",
-    )
+        meta = replace(meta, title=articles[0].meta.title)  # one file built alone: the book is that article
+    if meta.cover_image:
+        meta = replace(meta, cover_image=os.path.relpath(manifest.root / meta.cover_image))
     return m.Book(meta, tuple(articles))
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .dates import parse_date
 from .diagnostics import InputError
-from .model import Pos
+from .model import BookMeta, Pos
 from .readers import SOURCE_EXTENSIONS
 from .slug import slugify
 
@@ -43,19 +43,8 @@ class SourceEntry:
 class Manifest:
     root: Path  # the content folder: sources and images resolve inside it
     path: Path | None
-    title: str
-    subtitle: str = ""
-    date: dt.date | None = None
-    prepared_by: str = ""
-    distribution: str = ""
-    language: str = "en"
-    page_size: str = "A4"
-    slug: str = "briefing"
-    identifier: str = ""
-    publisher: str = ""
-    description: str = ""
-    glossary: tuple[tuple[str, str], ...] = ()
-    cover_image: str = ""  # relative to the manifest's folder
+    #: The book's metadata as the manifest gives it (``cover_image`` relative to ``root``).
+    meta: BookMeta
     sources: tuple[SourceEntry, ...] = field(default_factory=tuple)
 
 
@@ -72,8 +61,8 @@ def locate(source: Path) -> Manifest:
         if source.name.lower().endswith(SOURCE_EXTENSIONS):
             entry = SourceEntry(source, Pos(str(source), 1, 1))
             title = source.stem
-            return Manifest(root=source.parent, path=None, title=title, slug=slugify(title) or "briefing",
-                            sources=(entry,))
+            return Manifest(root=source.parent, path=None,
+                            meta=BookMeta(title=title, slug=slugify(title) or "briefing"), sources=(entry,))
         raise InputError(Pos(str(source), 1, 1), f"not a source this toolkit reads (use {', '.join(SOURCE_EXTENSIONS)})")
     raise InputError(Pos(str(source), 1, 1), "no such file or folder")
 
@@ -86,7 +75,7 @@ def _from_folder(folder: Path) -> Manifest:
     name = folder.resolve().name
     title = " ".join(w[:1].upper() + w[1:] for w in re.split(r"[-_\s]+", name) if w) or "Briefing"
     return Manifest(
-        root=folder, path=None, title=title, slug=slugify(name) or "briefing",
+        root=folder, path=None, meta=BookMeta(title=title, slug=slugify(name) or "briefing"),
         sources=tuple(SourceEntry(p, Pos(str(p), 1, 1)) for p in files),
     )
 
@@ -157,14 +146,13 @@ def _validate(data: dict, path: Path, where: _Locator) -> Manifest:
     if not _SLUG.fullmatch(slug):
         raise InputError(where.key("slug"), "slug must be lower-case letters, digits, '-', '_' or '.'")
     root = path.parent
-    return Manifest(
-        root=root, path=path, title=title, subtitle=text("subtitle"), date=date,
-        prepared_by=text("prepared_by"), distribution=text("distribution"), language=language,
-        page_size=matched[0], slug=slug, identifier=text("identifier"), publisher=text("publisher"),
-        description=text("description"), glossary=_glossary(data.get("glossary", {}), where),
-        cover_image=text("cover_image"),
-        sources=_sources(data, root, where),
+    meta = BookMeta(
+        title=title, subtitle=text("subtitle"), date=date, prepared_by=text("prepared_by"),
+        distribution=text("distribution"), language=language, page_size=matched[0], slug=slug,
+        identifier=text("identifier"), publisher=text("publisher"), description=text("description"),
+        glossary=_glossary(data.get("glossary", {}), where), cover_image=text("cover_image"),
     )
+    return Manifest(root=root, path=path, meta=meta, sources=_sources(data, root, where))
 
 
 def _date(value: object, where: _Locator) -> dt.date | None:
