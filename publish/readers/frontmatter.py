@@ -131,6 +131,28 @@ def string_list(fm: FrontMatter, key: str, split_words: bool = False) -> list[st
     raise InputError(pos, f"'{key}' must be a text value or a list of them")
 
 
+def records(fm: FrontMatter, key: str, field: str) -> list[str] | None:
+    """``field`` of each entry of a list of mappings (``authors: [{name: ...}, ...]``), or of one mapping.
+
+    Plain text entries count as the field itself; None when the value has another shape.
+    """
+    node, pos = fm.nodes[key]
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    out = []
+    for item in items:
+        if isinstance(item, yaml.ScalarNode):
+            out.append(item.value.strip())
+        elif isinstance(item, yaml.MappingNode):
+            values = {k.value: v for k, v in item.value if isinstance(k, yaml.ScalarNode)}
+            found = values.get(field)
+            if not isinstance(found, yaml.ScalarNode):
+                raise InputError(pos, f"each entry of '{key}' needs a '{field}'")
+            out.append(found.value.strip())
+        else:
+            return None
+    return [v for v in out if v]
+
+
 def mapping(fm: FrontMatter, key: str) -> dict[str, str] | None:
     """A flat mapping of scalars (e.g. ``image: {path: ..., alt: ...}``)."""
     node, pos = fm.nodes[key]

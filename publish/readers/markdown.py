@@ -111,8 +111,9 @@ def _authors(fm: fmx.FrontMatter) -> list[m.Person]:
     for key in ("author", "authors"):
         if key not in fm.nodes:
             continue
-        record = fmx.mapping(fm, key)
-        names = [record["name"]] if record and "name" in record else fmx.string_list(fm, key) or []
+        names = fmx.records(fm, key, "name")
+        if names is None:
+            raise InputError(fm.pos(key), f"'{key}' must be a name, a list of names, or entries with a 'name'")
         for name in names:
             if name and name_key(name) not in {name_key(p.name) for p in people}:
                 people.append(make_person(name, roles=("author",)))

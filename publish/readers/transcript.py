@@ -65,7 +65,7 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _QUESTION = re.compile(r"(?:Q|Question)\s*\d*\s*[:：.]\s*(?P<rest>.*)", re.IGNORECASE)
-_ANON_ANSWER = re.compile(r"A\s*\d*\s*[:：]\s*(?P<rest>.*)")
+_ANSWER = re.compile(r"(?:A|Answer)\s*\d*\s*(?:[(（](?P<who>[^)）]+)[)）])?\s*[:：]\s*(?P<rest>.*)", re.IGNORECASE)
 _SPEAKER = re.compile(r"(?P<name>[^:：]{1,80}?)\s*[:：]\s*(?P<rest>.*)")
 _NOTE = re.compile(r"[*※]\s*(?P<text>[^*\s].*?)\s*\*?")
 _URL = re.compile(r"https?://[^\s<>()\"]+[^\s<>().,;:!?'\"”’]")
@@ -226,7 +226,8 @@ def _split_top(text: str, separator: str = " / ") -> list[str]:
 def _people(value: str) -> list[tuple[str, tuple[str, ...]]] | None:
     """``NAME (AFFILIATION / AFFILIATION) / NAME (...)`` as names with their affiliations."""
     out = []
-    for part in _split_top(value):
+    parts = [piece for part in _split_top(value, "; ") for piece in _split_top(part)]
+    for part in parts:
         name, affiliation = part, ""
         if part.endswith((")", "）")):
             depth = 0
@@ -262,6 +263,7 @@ class _Body:
         self.reporter = reporter
 
     def read(self, chunks: list[_Chunk]) -> _Content:
+        chunks = [piece for chunk in chunks for piece in _split_leading_heading(chunk)]
         standfirst: tuple[m.Block, ...] = ()
         if chunks and not self._heading_level(chunks, 0, False):
             first = chunks.pop(0)
@@ -389,22 +391,30 @@ class _Body:
 
     def _speaker(self, line: str) -> tuple[str, str] | None:
         """``(name, rest of line)`` when the line opens with a speaker's name and a colon."""
-        anonymous = _ANON_ANSWER.fullmatch(line)
-        if anonymous:
-            return "", anonymous["rest"]
+        answer = _ANSWER.fullmatch(line)
+        if answer:
+            who = answer["who"] or ""
+            return (self._known_name(who) or who.strip()) if who else "", answer["rest"]
         match = _SPEAKER.fullmatch(line)
         if not match:
             return None
         name = re.sub(r"\s*[(（].*[)）]\s*$", "", match["name"]).strip()
-        key = name_key(name)
-        for person in self.people:
-            family = name_key(person.family_name) if person.family_name else ""
-            if key == name_key(person.name) or (family and key == family):
-                return person.name, match["rest"]
+        known = self._known_name(name)
+        if known:
+            return known, match["rest"]
         words = name.split()
         if 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words) and not re.search(r"\d", name):
             return name, match["rest"]
         return None
+
+    def _known_name(self, name: str) -> str:
+        """The header's spelling of a person named in full or by family name alone, or ""."""
+        key = name_key(name)
+        for person in self.people:
+            family = name_key(person.family_name) if person.family_name else ""
+            if key == name_key(person.name) or (family and key == family):
+                return person.name
+        return ""
 
     # ------------------------------------------------------------ inlines
 
@@ -415,6 +425,32 @@ class _Body:
                 inlines.append(m.SoftBreak())
             inlines.extend(_linkify(" ".join(text.split())))
         return m.Paragraph(tuple(inlines), pos=self._pos(line))
+
+
+def _split_leading_heading(chunk: _Chunk) -> list[_Chunk]:
+    """A heading pasted straight above its first paragraph, with no blank line between.
+
+    Only a short line that reads as a title and is followed by a new sentence
+    counts: the first line of a hard-wrapped paragraph ends mid-sentence and is
+    as long as the lines after it.
+    """
+    if len(chunk.lines) < 2:
+        return [chunk]
+    first, second = " ".join(chunk.lines[0].split()), chunk.lines[1].strip()
+    known = first.lower() in _QA_WORDS | _SUMMARY_WORDS
+    titled = (
+        len(first.split()) <= 8
+        and not first.endswith(_SENTENCE_END)
+        and not first.endswith(("-", "–", "—"))
+        and first[:1].isupper()
+        and len(first) < 0.6 * len(second)
+        and second[:1].isupper()
+        and not _QUESTION.fullmatch(first)
+        and not _NOTE.fullmatch(first)
+    )
+    if not (known or titled):
+        return [chunk]
+    return [_Chunk(chunk.line, (chunk.lines[0],)), _Chunk(chunk.line + 1, chunk.lines[1:])]
 
 
 def _linkify(text: str) -> list[m.Inline]:
