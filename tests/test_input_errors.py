@@ -53,6 +53,16 @@ CASES = [
         id="title-not-text",
     ),
     pytest.param(
+        "authors.md", b"---\ntitle: T\nauthors:\n  - url: https://example.org\n---\n\nBody\n",
+        "authors.md:4:3: error: each entry of 'authors' needs a 'name'",
+        id="author-record-without-name",
+    ),
+    pytest.param(
+        "nested-authors.md", b"---\ntitle: T\nauthor: [[A, B]]\n---\n\nBody\n",
+        "nested-authors.md:3:9: error: 'author' must be a name, a list of names, or entries with a 'name'",
+        id="author-nested-list",
+    ),
+    pytest.param(
         "empty.md", b"---\ntitle: Nothing here\n---\n\n\n",
         "empty.md:4:1: error: document has no content",
         id="empty-post",
