@@ -28,6 +28,16 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> list[str
     return list(dict.fromkeys(names))
 
 
+# Options shared by the commands that read a book and write (or read back) its outputs.
+source_argument = click.argument("source", type=click.Path(path_type=Path), default=Path("content"))
+outdir_option = click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False),
+                             default=Path("dist"), show_default=True, help="Folder for the outputs.")
+formats_option = click.option("-f", "--formats", default=",".join(FORMATS), show_default=True,
+                              callback=_formats, help="Formats to build, comma-separated.")
+styles_option = click.option("--styles", "styles_dir", help="Theme folder (default: ./styles).",
+                             type=click.Path(path_type=Path, file_okay=False, exists=True))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show a traceback for every error.")
 @click.version_option(package_name="publish")
@@ -81,15 +91,12 @@ def _page_size(value: str | None) -> str | None:
 
 
 @cli.command()
-@click.argument("source", type=click.Path(path_type=Path), default=Path("content"))
-@click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"),
-              show_default=True, help="Folder for the outputs.")
-@click.option("-f", "--formats", default=",".join(FORMATS), show_default=True, callback=_formats,
-              help="Formats to build, comma-separated.")
+@source_argument
+@outdir_option
+@formats_option
 @click.option("--page-size", type=click.Choice(["A4", "Letter"], case_sensitive=False),
               help="Override the manifest's page size for the PDF.")
-@click.option("--styles", "styles_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="Theme folder (default: ./styles).")
+@styles_option
 @click.option("--pdf-variant", default="pdf/ua-1", show_default=True,
               type=click.Choice(["pdf/ua-1", "pdf/ua-2", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u",
                                  "pdf/a-4u", "pdf/x-3", "pdf/x-4", "none"]),
@@ -122,13 +129,10 @@ def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], pa
 
 
 @cli.command()
-@click.argument("source", type=click.Path(path_type=Path), default=Path("content"))
-@click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"),
-              show_default=True, help="Folder for the outputs.")
-@click.option("-f", "--formats", default=",".join(FORMATS), show_default=True, callback=_formats,
-              help="Formats to build, comma-separated.")
-@click.option("--styles", "styles_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="Theme folder (default: ./styles).")
+@source_argument
+@outdir_option
+@formats_option
+@styles_option
 @click.pass_context
 def watch(ctx: click.Context, source: Path, outdir: Path, formats: list[str], styles_dir: Path | None) -> None:
     """Build SOURCE, then build again whenever a source, the manifest or the theme changes."""
@@ -158,7 +162,7 @@ def watch(ctx: click.Context, source: Path, outdir: Path, formats: list[str], st
 
 
 @cli.command("lint")
-@click.argument("source", type=click.Path(path_type=Path), default=Path("content"))
+@source_argument
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there is any warning.")
 @click.pass_context
 def lint_command(ctx: click.Context, source: Path, strict: bool) -> None:
@@ -176,7 +180,7 @@ def lint_command(ctx: click.Context, source: Path, strict: bool) -> None:
 
 
 @cli.command()
-@click.argument("source", type=click.Path(path_type=Path), default=Path("content"))
+@source_argument
 @click.pass_context
 def model(ctx: click.Context, source: Path) -> None:
     """Print the normalised model of SOURCE as JSON."""
@@ -189,7 +193,7 @@ def model(ctx: click.Context, source: Path) -> None:
 
 
 @cli.command()
-@click.argument("source", type=click.Path(path_type=Path), default=Path("content"))
+@source_argument
 @click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"),
               show_default=True, help="Folder holding the built outputs.")
 @click.option("-f", "--formats", default=",".join(FORMATS), show_default=True, callback=_formats,
