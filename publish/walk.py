@@ -92,3 +92,13 @@ def merge_text(inlines: Any) -> tuple:
         else:
             out.append(node)
     return tuple(out)
+
+
+def section_titles(book: Any) -> dict[str, str]:
+    """The title of every place in a book a link can lead to: each article and each heading, by id."""
+    from .model import Heading
+
+    titles = {a.id: a.meta.title for a in book.articles}
+    titles.update({n.id: plain_text(n.children) for a in book.articles for n in iter_nodes(a.blocks)
+                   if isinstance(n, Heading) and n.id})
+    return titles

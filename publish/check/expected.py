@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .. import model as m
-from ..walk import iter_nodes, plain_text
+from ..walk import iter_nodes, plain_text, section_titles
 from .normalise import letters
 
 #: The contents list articles and their sections down to this heading level.
@@ -111,16 +111,8 @@ def is_live_link(target: str) -> bool:
     return target.strip().lower().startswith(LINK_SCHEMES)
 
 
-def destination_titles(book: m.Book) -> dict[str, str]:
-    """The title of every place a cross-reference can lead to: articles and headings."""
-    titles = {a.id: a.meta.title for a in book.articles}
-    titles.update({n.id: plain_text(n.children) for a in book.articles for n in iter_nodes(a.blocks)
-                   if isinstance(n, m.Heading) and n.id})
-    return titles
-
-
 def expected_book(book: m.Book) -> BookExpected:
-    titles = destination_titles(book)
+    titles = section_titles(book)
     articles = [expected_article(a, titles) for a in book.articles]
     contents: list[Item] = []
     deeper: set[str] = set()

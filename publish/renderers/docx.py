@@ -34,7 +34,7 @@ from ..model import (
     FootnoteRef, Heading, Image, Inline, LineBreak, Link, OrderedList, Paragraph, Person, Pos,
     Quote, Rule, SoftBreak, Span, Strikeout, Strong, Subscript, Superscript, Table, Text, Turn,
 )
-from ..walk import iter_nodes, plain_text
+from ..walk import iter_nodes, plain_text, section_titles
 from . import docx_package as package
 from . import ooxml
 from .context import RenderContext
@@ -520,7 +520,7 @@ class _DocxWriter:
     def people(self) -> None:
         """Everyone in the book, by family name: their part in each article, affiliations and bio."""
         self._back_heading(PEOPLE_ID, PEOPLE_TITLE)
-        titles = {a.id: a.meta.title for a in self.book.articles}
+        titles = section_titles(self.book)
         homes = {a.id: a for a in self.book.articles}
         for entry in self.book.people:
             person = entry.person
@@ -548,9 +548,7 @@ class _DocxWriter:
     def abbreviations(self) -> None:
         """Each abbreviation, its expansion, and a link to the section where it is first used."""
         self._back_heading(ABBREVIATIONS_ID, ABBREVIATIONS_TITLE)
-        titles = {a.id: a.meta.title for a in self.book.articles}
-        titles.update({h.id: plain_text(h.children) for a in self.book.articles
-                       for h in iter_nodes(a.blocks) if isinstance(h, Heading) and h.id})
+        titles = section_titles(self.book)
         for entry in self.book.abbreviations:
             p = self.body.add_paragraph(self.styles.id(S.ABBREVIATION))._p
             self._run(p, _Format(bold=True), entry.short)

@@ -62,7 +62,7 @@ from ..model import (
     Turn,
 )
 from ..theme import Theme
-from ..walk import iter_nodes, plain_text
+from ..walk import iter_nodes, plain_text, section_titles
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -699,20 +699,13 @@ def contributor_views(book: Book, articles: Sequence[ArticleView], target: Targe
 
 
 def abbreviation_views(book: Book, target: Target) -> tuple[AbbreviationView, ...]:
-    titles = {a.id: a.meta.title for a in book.articles}
-    titles.update({h.id: plain_text(h.children) for a in book.articles for h in iter_nodes(a.blocks)
-                   if isinstance(h, Heading) and h.id})
+    titles = section_titles(book)
     return tuple(
         AbbreviationView(a.short, a.expansion,
                          target.href_for_id(a.first_use) if a.first_use in titles else "",
                          titles.get(a.first_use, ""))
         for a in book.abbreviations
     )
-
-
-def _sort_name(person: Person) -> tuple[str, str]:
-    family = person.family_name or person.name.rsplit(" ", 1)[-1]
-    return (family.casefold(), person.given_name.casefold())
 
 
 def w3c_datetime(moment: dt.datetime) -> str:
