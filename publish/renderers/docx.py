@@ -366,15 +366,16 @@ class _DocxWriter:
             p.append(self._plain_run("By "))
         elif roles:
             p.append(self._plain_run(" & ".join(_capitalised(role) for role in roles) + ": "))
-        self._person_name(p, person.id, person.name, _Format(bold=True))
+        self._linked_text(p, person.id, person.name, _Format(bold=True))
         if person.affiliations:
             self._run(p, _Format(), ", " + "; ".join(person.affiliations))
 
-    def _person_name(self, p, person_id: str, name: str, fmt: _Format) -> None:
-        """A name that links to the person's entry in "People in this briefing", when there is one."""
-        anchor = self.bookmarks.get(person_id) if person_id else None
+    def _linked_text(self, p, node_id: str, text: str, fmt: _Format) -> None:
+        """Text that links to the bookmark of ``node_id`` (a person's entry, an article, a
+        section) when the document has one, and is plain text otherwise."""
+        anchor = self.bookmarks.get(node_id) if node_id else None
         holder = ooxml.hyperlink(anchor=anchor) if anchor else p
-        self._run(holder, fmt, name)
+        self._run(holder, fmt, text)
         if anchor:
             p.append(holder)
 
@@ -508,7 +509,7 @@ class _DocxWriter:
     def turn(self, turn: Turn, story: _Story, frame: _Frame, style: str, default_label: str) -> None:
         blocks = list(turn.blocks)
         paragraph = story.add_paragraph(self.styles.id(style))
-        self._person_name(paragraph._p, turn.person_id, f"{turn.speaker or default_label}:",
+        self._linked_text(paragraph._p, turn.person_id, f"{turn.speaker or default_label}:",
                           _Format(style=S.SPEAKER))
         paragraph._p.append(self._plain_run(" "))
         if blocks and isinstance(blocks[0], Paragraph):
@@ -532,11 +533,8 @@ class _DocxWriter:
                 p = self.body.add_paragraph(self.styles.id(S.PERSON_DETAIL))._p
                 roles = " & ".join(_capitalised(r) for r in appearance.roles) or "Named"
                 p.append(self._plain_run(f"{roles} in ", italic=True))
-                anchor = self.bookmarks.get(appearance.article_id)
-                holder = ooxml.hyperlink(anchor=anchor) if anchor else p
-                self._run(holder, _Format(italic=True), titles.get(appearance.article_id, ""))
-                if anchor:
-                    p.append(holder)
+                self._linked_text(p, appearance.article_id, titles.get(appearance.article_id, ""),
+                                  _Format(italic=True))
             home = homes.get(entry.appearances[0].article_id) if entry.appearances else None
             if person.bio and home is not None:
                 self.block_sequence(person.bio, self.body, _Frame(home, style=S.BIO))
@@ -554,12 +552,9 @@ class _DocxWriter:
             self._run(p, _Format(bold=True), entry.short)
             p.append(ooxml.run(OxmlElement("w:tab")))
             self._run(p, _Format(), entry.expansion)
-            anchor = self.bookmarks.get(entry.first_use)
-            if anchor and entry.first_use in titles:
+            if entry.first_use in self.bookmarks and entry.first_use in titles:
                 p.append(self._plain_run(" — first used in "))
-                link = ooxml.hyperlink(anchor=anchor)
-                self._run(link, _Format(italic=True), titles[entry.first_use])
-                p.append(link)
+                self._linked_text(p, entry.first_use, titles[entry.first_use], _Format(italic=True))
 
     # -- inlines -----------------------------------------------------------------
 
