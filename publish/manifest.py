@@ -16,7 +16,7 @@ from .dates import parse_date
 from .diagnostics import InputError
 from .model import BookMeta, Pos
 from .readers import SOURCE_EXTENSIONS
-from .slug import slugify
+from .slug import slugify, title_from_name
 
 MANIFEST_NAME = "briefing.toml"
 PAGE_SIZES = ("A4", "Letter")
@@ -73,7 +73,7 @@ def _from_folder(folder: Path) -> Manifest:
     if not files:
         raise InputError(Pos(str(folder), 1, 1), f"no sources ({', '.join(SOURCE_EXTENSIONS)}) in this folder")
     name = folder.resolve().name
-    title = " ".join(w[:1].upper() + w[1:] for w in re.split(r"[-_\s]+", name) if w) or "Briefing"
+    title = title_from_name(name) or "Briefing"
     return Manifest(
         root=folder, path=None, meta=BookMeta(title=title, slug=slugify(name) or "briefing"),
         sources=tuple(SourceEntry(p, Pos(str(p), 1, 1)) for p in files),

@@ -16,6 +16,11 @@ def slugify(text: str, max_length: int = 48) -> str:
     return slug
 
 
+def title_from_name(name: str) -> str:
+    """A file or folder name read as a title: ``us-japan_briefing`` -> ``Us Japan Briefing``."""
+    return " ".join(w[:1].upper() + w[1:] for w in re.split(r"[-_\s]+", name) if w)
+
+
 class IdAllocator:
     """Hands out ids unique within one book; a clash gets ``-2``, ``-3``..."""
 

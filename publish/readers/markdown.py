@@ -11,6 +11,7 @@ from ..dates import date_from_filename, parse_date
 from ..diagnostics import InputError, Reporter
 from ..model import Pos
 from ..names import make_person, name_key
+from ..slug import title_from_name
 from ..walk import plain_text
 from . import frontmatter as fmx
 from .commonmark import Converter
@@ -102,8 +103,7 @@ def _title_from_body(blocks: tuple[m.Block, ...]) -> tuple[str, tuple[m.Block, .
 
 def _title_from_filename(path: str) -> str:
     stem = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", Path(path).stem)
-    words = re.split(r"[-_\s]+", stem)
-    return " ".join(w[:1].upper() + w[1:] for w in words if w) or Path(path).stem
+    return title_from_name(stem) or Path(path).stem
 
 
 def _authors(fm: fmx.FrontMatter) -> list[m.Person]:
