@@ -65,8 +65,11 @@ def read_book(manifest: Manifest, reporter: Reporter) -> m.Book:
 
 def load_book(source: Path, reporter: Reporter | None = None) -> m.Book:
     """The finished model of SOURCE: read and transformed, ready for any renderer."""
-    reporter = reporter or Reporter()
-    manifest = locate(source)
+    return finish_book(locate(source), reporter or Reporter())
+
+
+def finish_book(manifest: Manifest, reporter: Reporter) -> m.Book:
+    """The model of the book a manifest describes: read, transformed, dated."""
     book = apply_transforms(read_book(manifest, reporter), reporter)
     if book.meta.date is None:
         book = replace(book, meta=replace(book.meta, date=_book_date(book)))
@@ -125,7 +128,7 @@ def build(
     strict = reporter.strict
     progress("reading sources")
     manifest = locate(source)
-    book = load_book(source, reporter)
+    book = finish_book(manifest, reporter)
     for finding in lint(book):
         reporter.warn(finding.pos, finding.message)
     styles = styles_dir or default_styles_dir()
