@@ -16,6 +16,7 @@ from .diagnostics import BuildError, Reporter
 from .model import Book
 from .renderers import Renderer
 from .renderers.context import RenderContext, Rendered
+from .timelimit import timed_out
 
 
 def available() -> bool:
@@ -39,7 +40,7 @@ class ChildRender:
     def result(self, timeout: float, reporter: Reporter) -> bytes:
         if not self.receive.poll(timeout if timeout > 0 else None):
             self.stop()
-            raise BuildError(self.name, f"stopped after {timeout:g} s (raise the limit with --timeout)")
+            raise timed_out(self.name, timeout)
         try:
             status, payload, warnings = self.receive.recv()
         except EOFError:

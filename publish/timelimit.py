@@ -10,6 +10,11 @@ from collections.abc import Iterator
 from .diagnostics import BuildError
 
 
+def timed_out(what: str, seconds: float) -> BuildError:
+    """The error for a step that ran out of time, the same wherever the limit is kept."""
+    return BuildError(what, f"stopped after {seconds:g} s (raise the limit with --timeout)")
+
+
 class _Expired(BaseException):
     """Not an Exception, so that no library's ``except Exception`` can swallow it."""
 
@@ -34,7 +39,7 @@ def time_limit(seconds: float, what: str) -> Iterator[None]:
     try:
         yield
     except _Expired:
-        raise BuildError(what, f"stopped after {seconds:g} s (raise the limit with --timeout)") from None
+        raise timed_out(what, seconds) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
