@@ -18,6 +18,8 @@ LINK_SCHEMES = ("http:", "https:", "mailto:")
 ANONYMOUS_SPEAKERS = frozenset({"", "q", "question", "audience", "participant"})
 #: Room an output may take for a footnote call mark inside a paragraph.
 NOTE_MARK = 6
+#: Letters of "(p. 1234)" after a cross-reference in print.
+PAGE_REFERENCE = 6
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ def inline_parts(inlines: Iterable[m.Inline]) -> Iterator[str | Gap]:
                 yield from inline_parts(children)
                 if is_live_link(target):
                     yield Gap(len(letters(target)) + 4)  # print shows the address after the text
+                elif target.startswith("#"):
+                    yield Gap(PAGE_REFERENCE)  # print gives the page of a cross-reference: "(p. 12)"
             case m.Image(alt=alt):
                 yield Gap(len(letters(alt)) + 8)  # a picture, or its alt text when it could not be used
             case _:
