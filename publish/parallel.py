@@ -1,4 +1,5 @@
-"""Rendering one format in a child process while the parent renders another.
+"""Work in forked child processes: one format while the parent renders another, and
+the parts of a long PDF side by side.
 
 The EPUB needs nothing from the PDF, so on a machine with two cores it is
 rendered in a forked child during the PDF's layout.  The child reports its
@@ -7,10 +8,14 @@ warnings back instead of printing them, so the user sees each once.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from multiprocessing.connection import Connection, wait
+from typing import TypeVar
 
 from .diagnostics import BuildError, Reporter
 from .model import Book
@@ -18,11 +23,85 @@ from .renderers import Renderer
 from .renderers.context import RenderContext, Rendered
 from .timelimit import timed_out
 
+T = TypeVar("T")
+
+
+def jobs() -> int:
+    """How many processes may work at once: PUBLISH_JOBS, else the cores this process may use.
+
+    One where there is no fork: the work then runs in this process, in order.
+    """
+    if not sys.platform.startswith("linux"):
+        return 1
+    wanted = os.environ.get("PUBLISH_JOBS", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    return max(1, len(os.sched_getaffinity(0)))
+
 
 def available() -> bool:
     """Whether to render in parallel: more than one core, fork, and not turned off."""
-    return (sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
-            and os.environ.get("PUBLISH_JOBS", "") != "1")
+    return jobs() > 1
+
+
+def run_all(name: str, tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
+    """Every task's result, in order.
+
+    With more than one worker each task runs in a forked child of its own, at most
+    ``workers`` at a time: a child per task gives its memory back when the task ends,
+    and shares what this process already holds without pickling it (only results
+    travel).  With one worker the tasks run here, in order, and give the same results.
+    A task that fails or a child that dies stops the rest.
+    """
+    if workers <= 1 or len(tasks) <= 1:
+        return [task() for task in tasks]
+    fork = multiprocessing.get_context("fork")
+    waiting = iter(enumerate(tasks))
+    running: dict[Connection, tuple[int, multiprocessing.process.BaseProcess]] = {}
+    results: dict[int, T] = {}
+    try:
+        while len(results) < len(tasks):
+            for index, task in itertools.islice(waiting, workers - len(running)):
+                receive, send = fork.Pipe(duplex=False)
+                process = fork.Process(target=_run_in_child, args=(task, send), daemon=True)
+                process.start()
+                send.close()
+                running[receive] = (index, process)
+            for receive in wait(list(running)):
+                index, process = running.pop(receive)
+                results[index] = _receive(name, receive, process)
+    finally:
+        for receive, (_, process) in running.items():
+            process.kill()
+            process.join()
+            receive.close()
+    return [results[index] for index in range(len(tasks))]
+
+
+def _run_in_child(task: Callable[[], object], send: Connection) -> None:
+    try:
+        send.send(("ok", task()))
+    except BuildError as exc:
+        send.send(("error", (exc.where, exc.message)))
+    except Exception as exc:  # reported by the parent, which decides the exit status
+        send.send(("error", (None, f"{type(exc).__name__}: {exc}")))
+    finally:
+        send.close()
+
+
+def _receive(name: str, receive: Connection, process: multiprocessing.process.BaseProcess) -> object:
+    try:
+        status, payload = receive.recv()
+    except EOFError:
+        process.join()
+        raise BuildError(name, f"a {name} worker stopped unexpectedly (exit status {process.exitcode})") from None
+    finally:
+        receive.close()
+    process.join()
+    if status != "ok":
+        where, message = payload
+        raise BuildError(where or name, message)
+    return payload
 
 
 class ChildRender:

@@ -90,6 +90,9 @@ class Target:
     image_url: Callable[[Image, Pos], str | None]
     #: The href for an in-book id (``"theatre"`` -> ``"#theatre"`` or ``"02-x.xhtml#theatre"``).
     href_for_id: Callable[[str], str]
+    #: The printed page number of an in-book id, written into the markup when the book is
+    #: typeset in parts (``pdf_parts``); "" leaves it to the stylesheet's target-counter().
+    page_of: Callable[[str], str] = lambda anchor: ""
 
 
 # ----------------------------------------------------------------- markup helpers
@@ -244,6 +247,8 @@ class BookView:
     abbreviations: tuple[AbbreviationView, ...]
     #: The printed cover's image, when the manifest names one that can be had.
     cover_photo: str = ""
+    #: The printed page of an id when it is written into the markup (see Target.page_of).
+    page_of: Callable[[str], str] = lambda anchor: ""
 
 
 # ----------------------------------------------------------------- node rendering
@@ -330,7 +335,9 @@ class ArticleWriter:
         if target.startswith("#") and len(target) > 1:
             href = self.target.href_for_id(target[1:])
             # a handout holds one article: a link to elsewhere in the book keeps its text only
-            return tag("a", content, href=href, class_="internal") if href else content
+            if not href:
+                return content
+            return tag("a", content, href=href, class_="internal", data_page=self.target.page_of(target[1:]))
         if is_external(target):
             # Print shows the address after the text, unless the text already is it.
             shown = plain_text(node.children).strip()
@@ -576,11 +583,13 @@ class ArticleWriter:
 
 
 def article_view(article: Article, book: Book, target: Target, href: str,
-                 reporter: Reporter) -> ArticleView:
+                 reporter: Reporter, *, with_body: bool = True) -> ArticleView:
+    """The article for the templates; without its body (and notes and bios) where only
+    its title, people, summary and sections are shown: the contents, the people index."""
     writer = ArticleWriter(article, target, reporter, frozenset(c.person.id for c in book.people))
     meta = article.meta
     # Body first: it numbers the footnotes that the endnotes then list.
-    body = writer.body(article.blocks)
+    body = writer.body(article.blocks) if with_body else Markup("")
     lead_image = Markup("")
     if meta.image is not None:
         lead_image = tag("figure", writer.image(meta.image, writer.pos), class_="lead-image")
@@ -605,8 +614,8 @@ def article_view(article: Article, book: Book, target: Target, href: str,
         summary=summary,
         lead_image=lead_image,
         body=body,
-        notes=writer.endnotes(),
-        bios=tuple(BioView(p.name, writer.blocks(p.bio)) for p in meta.people if p.bio),
+        notes=writer.endnotes() if with_body else Markup(""),
+        bios=tuple(BioView(p.name, writer.blocks(p.bio)) for p in meta.people if p.bio and with_body),
         bio_heading=bio_heading(meta.people),
         sections=section_entries(article, target),
     )
@@ -648,7 +657,7 @@ def section_entries(article: Article, target: Target) -> tuple[TocEntry, ...]:
 
 def _freeze(entry: TocEntry, children_of: dict[int, list[TocEntry]]) -> TocEntry:
     children = tuple(_freeze(c, children_of) for c in children_of.get(id(entry), []))
-    return TocEntry(entry.id, entry.title, entry.level, entry.href, children)
+    return replace(entry, children=children)
 
 
 def book_view(book: Book, articles: Sequence[ArticleView], build_time: dt.datetime, target: Target,
@@ -674,6 +683,7 @@ def book_view(book: Book, articles: Sequence[ArticleView], build_time: dt.dateti
         articles=tuple(articles),
         contributors=contributor_views(book, articles, target, reporter),
         abbreviations=abbreviation_views(book, target),
+        page_of=target.page_of,
     )
 
 
@@ -749,9 +759,24 @@ def render_template(name: str, **values: object) -> str:
 # ---------------------------------------------------------------------- print
 
 
+@dataclass(frozen=True)
+class PrintPart:
+    """A run of the print book that WeasyPrint can typeset on its own: the front matter
+    (cover, contents, at a glance), some articles, the back matter (people, abbreviations)."""
+
+    front: bool = False
+    articles: range = range(0)
+    back: bool = False
+
+
 def print_document(book: Book, build_time: dt.datetime, image_url: Callable[[Image, Pos], str | None],
-                   reporter: Reporter) -> str:
-    """The whole book as one HTML document for WeasyPrint."""
+                   reporter: Reporter, part: PrintPart | None = None,
+                   page_of: Callable[[str], str] = lambda anchor: "") -> str:
+    """The whole book, or one part of it, as one HTML document for WeasyPrint.
+
+    ``page_of`` gives the printed page of an id, written into the links that show
+    one (contents, cross-references) when a part cannot count pages it does not hold.
+    """
     known_ids = _known_ids(book, reporter)
 
     def href_for_id(anchor: str) -> str:
@@ -759,13 +784,34 @@ def print_document(book: Book, build_time: dt.datetime, image_url: Callable[[Ima
             reporter.warn(Pos("book"), f"link to an unknown id: #{anchor}")
         return f"#{anchor}"
 
-    target = Target("print", image_url, href_for_id)
-    articles = [article_view(a, book, target, f"#{a.id}", reporter) for a in book.articles]
-    view = book_view(book, articles, build_time, target, reporter)
-    if book.meta.cover_image:
-        path = Path(book.meta.cover_image)
-        view = replace(view, cover_photo=image_url(Image(path.name), Pos(str(path))) or "")
-    return render_template("book.html.j2", book=view)
+    target = Target("print", image_url, href_for_id, page_of)
+    first_article = book.articles[0].id if book.articles else ""
+    if part is None:
+        articles = [article_view(a, book, target, f"#{a.id}", reporter) for a in book.articles]
+        return render_template("book.html.j2", book=_with_cover_photo(
+            book_view(book, articles, build_time, target, reporter), book, image_url),
+                               first_article=first_article)
+    if part.front or part.back:
+        # The contents and the people index name every article, without its body.
+        articles = [article_view(a, book, target, f"#{a.id}", reporter, with_body=index in part.articles)
+                    for index, a in enumerate(book.articles)]
+        view = _with_cover_photo(book_view(book, articles, build_time, target, reporter), book, image_url)
+        shown = view.articles[part.articles.start:part.articles.stop]
+    else:
+        # Articles alone: their book view needs only them.
+        chosen = book.articles[part.articles.start:part.articles.stop]
+        shown = tuple(article_view(a, book, target, f"#{a.id}", reporter) for a in chosen)
+        view = book_view(replace(book, articles=chosen, people=(), abbreviations=()), shown, build_time,
+                         target, reporter)
+    return render_template("book.html.j2", book=view, front=part.front, articles=shown, back=part.back,
+                           first_article=first_article)
+
+
+def _with_cover_photo(view: BookView, book: Book, image_url: Callable[[Image, Pos], str | None]) -> BookView:
+    if not book.meta.cover_image:
+        return view
+    path = Path(book.meta.cover_image)
+    return replace(view, cover_photo=image_url(Image(path.name), Pos(str(path))) or "")
 
 
 #: The "article index" of ids that live in the people section, not in an article.

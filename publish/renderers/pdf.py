@@ -7,13 +7,14 @@ import logging
 import mimetypes
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -39,10 +40,29 @@ def render(book: Book, ctx: RenderContext) -> bytes:
 
 
 def layout(book: Book, ctx: RenderContext) -> Rendered:
-    """The PDF, and the page every article, heading and person entry landed on."""
+    """The PDF, and the page every article, heading and person entry landed on.
+
+    A long book is typeset in parts, side by side (``pdf_parts``); a short one in one go.
+    """
+    from . import pdf_parts  # it builds on this module
+
     fetcher = _fetcher(ctx)
-    document_html = html.print_document(book, ctx.build_time, _image_url(ctx, fetcher), ctx.reporter)
-    return _typeset(document_html, book.meta.slug, ctx, fetcher)
+    image_url = _image_url(ctx, fetcher)
+    plan = pdf_parts.plan(book)
+    if plan is not None:
+        return pdf_parts.typeset(book, plan, ctx, fetcher, image_url)
+    document_html = html.print_document(book, ctx.build_time, image_url, ctx.reporter)
+    rendered = _typeset(document_html, book.meta.slug, ctx, fetcher)
+    return Rendered(rendered.data, printed_page_numbers(rendered.anchors, book))
+
+
+def printed_page_numbers(anchors: Mapping[str, int], book: Book) -> dict[str, int]:
+    """The pages of the ids from the first article on, as printed: the first article starts
+    page 1 (the front matter before it has roman numbers, see print.css)."""
+    if not book.articles or book.articles[0].id not in anchors:
+        return dict(anchors)
+    before = anchors[book.articles[0].id] - 1
+    return {anchor: page - before for anchor, page in anchors.items() if page > before}
 
 
 def handouts(book: Book, ctx: RenderContext) -> list[tuple[Article, bytes]]:
@@ -69,8 +89,21 @@ def _image_url(ctx: RenderContext, fetcher: LocalFetcher):
 
 
 def _typeset(document_html: str, identifier: str, ctx: RenderContext, fetcher: LocalFetcher) -> Rendered:
-    variant = None if ctx.pdf_variant == "none" else ctx.pdf_variant
-    stylesheet = print_stylesheet(ctx)
+    pdf, document = typeset_document(document_html, identifier, ctx, fetcher)
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            anchors.setdefault(anchor, number)
+    return Rendered(pdf, anchors)
+
+
+def typeset_document(document_html: str, identifier: str, ctx: RenderContext, fetcher: LocalFetcher,
+                     extra_css: str = "", *, tagged: bool = True,
+                     before_writing: Callable[[Document], None] = lambda document: None) -> tuple[bytes, Document]:
+    """The PDF of one HTML document with the print stylesheet (and ``extra_css`` after it),
+    and WeasyPrint's laid-out document; ``before_writing`` may adjust the latter first."""
+    variant = None if ctx.pdf_variant == "none" or not tagged else ctx.pdf_variant
+    stylesheet = print_stylesheet(ctx) + ("\n" + extra_css if extra_css else "")
     font_config = FontConfiguration()
     with weasyprint_warnings(ctx.reporter, Pos(str(ctx.styles_dir / "print.css"))), \
             fixed_font_timestamps(ctx):
@@ -80,17 +113,14 @@ def _typeset(document_html: str, identifier: str, ctx: RenderContext, fetcher: L
                   url_fetcher=fetcher, font_config=font_config)
         # The same options for layout and writing, as HTML.write_pdf() would pass them.
         # Tagged whatever the variant: a PDF/A archive copy stays accessible too.
-        options = {"stylesheets": [css], "pdf_variant": variant, "pdf_tags": True,
+        options = {"stylesheets": [css], "pdf_variant": variant, "pdf_tags": tagged,
                    "pdf_identifier": identifier.encode("utf-8")}
         laid_out = document.render(font_config=font_config, **options)
+        before_writing(laid_out)
         pdf = laid_out.write_pdf(**options)
     if not pdf:
         raise BuildError("pdf", "WeasyPrint produced no output")
-    anchors: dict[str, int] = {}
-    for number, page in enumerate(laid_out.pages, 1):
-        for anchor in page.anchors:
-            anchors.setdefault(anchor, number)
-    return Rendered(pdf, anchors)
+    return pdf, laid_out
 
 
 def print_stylesheet(ctx: RenderContext) -> str:

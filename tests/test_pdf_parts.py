@@ -1,0 +1,195 @@
+"""A long book typeset in parts and assembled, against the same book typeset in one go.
+
+The parts are made small here (one article each) so that a book of seven
+short articles is assembled from nine parts; the book typeset as one
+document is the reference, read back with pypdf, pdftotext and qpdf.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from publish.api import load_book
+from publish.check.run import check_outputs
+from publish.diagnostics import Reporter
+from publish.renderers import pdf, pdf_parts
+from publish.renderers.pdf_parts import LaidPart, book_page_kinds, first_pages, folio_document, folio_runs
+from tests.samplebook import book_context
+
+ARTICLES = 7
+
+
+def write_book(folder: Path) -> Path:
+    """Seven posts, each citing a section of the next (a page reference across parts)."""
+    folder.mkdir()
+    for i in range(1, ARTICLES + 1):
+        j = i % ARTICLES + 1
+        paragraphs = "\n\n".join(
+            f"Paragraph {k} of post {i} weighs supply, demand, prices, shipping routes and storage "
+            f"for quarter {k}, which the IEA figures put in a longer perspective.[^n{k}]" for k in range(1, 7))
+        energy = "\n\n".join(
+            f"Energy paragraph {k} of post {i} turns to the policy choices ahead for both governments, "
+            f"and to what each would have to give." for k in range(1, 9))
+        notes = "\n".join(f"[^n{k}]: Note {k} of post {i}." for k in range(1, 7))
+        (folder / f"2025-03-0{i}-post-{i}.md").write_text(textwrap.dedent(f"""\
+            ---
+            title: "Outlook number {i} for the alliance"
+            author: Analyst Number{i}
+            date: 2025-03-0{i}
+            ---
+            The International Energy Agency (IEA) reviewed the outlook for quarter {i}.
+
+            ## Trade outlook {i}
+
+            See [the trade outlook of post {j}](#outlook-number-{j}-for-the--trade-outlook-{j}) and the
+            [energy question](#outlook-number-{j}-for-the--energy-question-{j}).
+
+            """) + paragraphs + f"\n\n## Energy question {i}\n\n" + energy + "\n\n" + notes + "\n",
+            encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The book typeset in one go, in parts by one process, and in parts by two."""
+    source = write_book(tmp_path_factory.mktemp("parts") / "book")
+    book = load_book(source, Reporter(stream=None))
+    out = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf_parts, "MIN_ARTICLE_PARTS", 10_000)
+        assert pdf_parts.plan(book) is None
+        out["single"] = pdf.layout(book, book_context(source, Reporter(stream=None)))
+    for jobs in ("1", "2"):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(pdf_parts, "PART_PAGES", 1)
+            patch.setenv("PUBLISH_JOBS", jobs)
+            reporter = Reporter(stream=None)
+            out[f"parts-{jobs}"] = pdf.layout(book, book_context(source, reporter))
+            out[f"warnings-{jobs}"] = reporter.warnings
+            out["plan"] = pdf_parts.plan(book)
+    out["book"] = book
+    return out
+
+
+def pages_text(data: bytes, tmp_path: Path) -> list[str]:
+    path = tmp_path / "book.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [re.sub(r"\s+", " ", page).strip() for page in text.split("\f")]
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    entries = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                entries.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 1)
+    return entries
+
+
+def links(reader: PdfReader) -> list[list[str]]:
+    per_page = []
+    for page in reader.pages:
+        found = []
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if "/Dest" in annotation:
+                found.append("#" + str(annotation["/Dest"]))
+            elif "/A" in annotation:
+                found.append(str(annotation["/A"].get("/URI")))
+        per_page.append(sorted(found))
+    return per_page
+
+
+def test_the_plan_has_front_matter_each_article_and_back_matter(built):
+    plan = built["plan"]
+    assert plan[0].front and not plan[0].articles
+    assert [list(part.articles) for part in plan[1:-1]] == [[i] for i in range(ARTICLES)]
+    assert plan[-1].back
+
+
+def test_a_short_book_is_typeset_in_one_go():
+    from tests.samplebook import sample_book
+
+    assert pdf_parts.plan(sample_book()) is None
+
+
+def test_parts_give_the_same_pages_as_one_document(built, tmp_path):
+    single = pages_text(built["single"].data, tmp_path)
+    assembled = pages_text(built["parts-2"].data, tmp_path)
+    # every page: body text, running heads, folios, contents numbers, "(p. N)" references
+    assert assembled == single
+    assert any(re.search(r"\(p\. \d+\)", page) for page in assembled)
+
+
+def test_parts_give_the_same_outline_destinations_and_links(built):
+    single = PdfReader(io.BytesIO(built["single"].data))
+    assembled = PdfReader(io.BytesIO(built["parts-2"].data))
+    assert outline(assembled) == outline(single)
+    assert {name: assembled.get_destination_page_number(dest)
+            for name, dest in assembled.named_destinations.items()} == \
+        {name: single.get_destination_page_number(dest) for name, dest in single.named_destinations.items()}
+    assert links(assembled) == links(single)
+    assert assembled.trailer["/Root"]["/Lang"] == single.trailer["/Root"]["/Lang"]
+    assert assembled.metadata.title == single.metadata.title
+
+
+def test_parts_give_the_same_page_numbers_to_the_docx(built):
+    assert built["parts-2"].anchors == built["single"].anchors
+    first = built["book"].articles[0].id
+    assert built["parts-2"].anchors[first] == 1
+
+
+def test_one_process_and_two_give_the_same_bytes(built):
+    assert built["parts-1"].data == built["parts-2"].data
+    assert built["warnings-1"] == built["warnings-2"] == []
+
+
+def test_the_assembled_book_passes_qpdf_and_the_check(built, tmp_path):
+    path = tmp_path / "book.pdf"
+    path.write_bytes(built["parts-2"].data)
+    subprocess.run(["qpdf", "--check", str(path)], check=True, capture_output=True)
+    assert [str(f) for f in check_outputs(built["book"], {"pdf": path})] == []
+
+
+# ------------------------------------------------------------------- page arithmetic
+
+
+def laid(*kinds: str) -> LaidPart:
+    return LaidPart(b"", {}, kinds, ())
+
+
+def test_every_part_starts_on_a_right_hand_page():
+    parts = [laid("", ""), laid("", "", ""), laid("")]
+    assert first_pages(parts) == [1, 3, 7]
+    assert book_page_kinds(parts, first_pages(parts)) == ["", "", "", "", "", "blank", ""]
+
+
+def test_folio_runs_start_on_right_hand_pages_and_never_start_or_end_blank(monkeypatch):
+    monkeypatch.setattr(pdf_parts, "FOLIO_RUN", 3)
+    kinds = ["", "", "", "blank", "", "", "", "", ""]
+    runs = folio_runs(kinds)
+    # not after page 4: it is blank, and a document of folios cannot end with a blank page
+    assert [list(run) for run in runs] == [[0, 1, 2, 3, 4, 5], [6, 7, 8]]
+    assert all(run.start % 2 == 0 and kinds[run.start] != "blank" != kinds[run.stop - 1] for run in runs)
+
+
+def test_folio_document_makes_blank_pages_by_breaks_and_groups_named_pages():
+    document = folio_document(["cover", "blank", "front", "front", "body", "blank", ""], range(7), "en")
+    assert document.count('class="folio-sheet') == 5
+    assert document.count('style="page: front"') == 1  # two pages, one element: one page group
+    assert 'style="break-before: right"' in document  # page 3 after the blank page 2
+    assert 'style="break-before: right"' in document.split("page: body")[1]  # page 7 after page 6
