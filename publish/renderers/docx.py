@@ -100,7 +100,8 @@ class _Story:
 
     def _append(self, node) -> None:
         # the body's closing w:sectPr must stay its last child
-        last = self.element[-1] if len(self.element) else None
+        # (from the end: lxml counts children one by one, and a book's body has thousands)
+        last = next(reversed(self.element), None)
         if last is not None and last.tag == qn("w:sectPr"):
             last.addprevious(node)
         else:
@@ -221,8 +222,8 @@ class _DocxWriter:
         closing = copy.deepcopy(body.sectPr)
         for ref in closing.xpath("w:headerReference|w:footerReference"):
             closing.remove(ref)
-        blocks = [child for child in body if child.tag in (qn("w:p"), qn("w:tbl"))]
-        last = blocks[-1] if blocks else None
+        block_tags = (qn("w:p"), qn("w:tbl"))
+        last = next((child for child in reversed(body) if child.tag in block_tags), None)
         # LibreOffice loses every later field when a section ends in a paragraph holding one
         if last is None or last.tag != qn("w:p") or last.xpath("w:pPr/w:sectPr|.//w:fldChar"):
             last = self.body.add_paragraph(self.styles.id(S.BODY_TEXT))._p
