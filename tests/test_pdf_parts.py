@@ -147,6 +147,17 @@ def test_parts_give_the_same_outline_destinations_and_links(built):
     assert assembled.metadata.title == single.metadata.title
 
 
+def test_page_labels_are_the_printed_numbers(built, tmp_path):
+    single = PdfReader(io.BytesIO(built["single"].data))
+    assembled = PdfReader(io.BytesIO(built["parts-2"].data))
+    assert assembled.page_labels == single.page_labels
+    first_article = next(i for i, page in enumerate(pages_text(built["single"].data, tmp_path))
+                         if "Paragraph 1 of post 1 " in page)
+    assert single.page_labels[:3] == ["i", "ii", "iii"]
+    assert single.page_labels[first_article] == "1"
+    assert single.page_labels[-1] == str(len(single.pages) - first_article)
+
+
 def test_parts_give_the_same_page_numbers_to_the_docx(built):
     assert built["parts-2"].anchors == built["single"].anchors
     first = built["book"].articles[0].id

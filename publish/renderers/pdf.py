@@ -25,6 +25,7 @@ from ..theme import Theme
 from . import html
 from .context import RenderContext, Rendered
 from .html import CSS_FONT_NAME, theme_properties
+from .pdf_assemble import label_pages
 
 PAGE_SIZES = {"A4": "A4", "LETTER": "letter"}
 FONT_WEIGHTS = {"body": (400, 700), "heading": (400, 600)}
@@ -53,7 +54,10 @@ def layout(book: Book, ctx: RenderContext) -> Rendered:
         return pdf_parts.typeset(book, plan, ctx, fetcher, image_url)
     document_html = html.print_document(book, ctx.build_time, image_url, ctx.reporter)
     rendered = _typeset(document_html, book.meta.slug, ctx, fetcher)
-    return Rendered(rendered.data, printed_page_numbers(rendered.anchors, book))
+    data = rendered.data
+    if book.articles and book.articles[0].id in rendered.anchors:
+        data = label_pages(data, rendered.anchors[book.articles[0].id] - 1)
+    return Rendered(data, printed_page_numbers(rendered.anchors, book))
 
 
 def printed_page_numbers(anchors: Mapping[str, int], book: Book) -> dict[str, int]:

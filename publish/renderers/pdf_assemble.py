@@ -55,11 +55,13 @@ class Part:
     pad_before: bool = False   # a padding page goes before this part's first page
 
 
-def assemble(parts: Sequence[Part], folios: Sequence[bytes]) -> bytes:
+def assemble(parts: Sequence[Part], folios: Sequence[bytes], *, first_body_page: int | None = None) -> bytes:
     """One PDF of every part's pages in order, with padding pages, page furniture drawn over them.
 
     ``folios`` are PDFs whose pages, one after the other, are the furniture of the
     book's pages, padding pages included: one page of folios for each.
+    ``first_body_page`` (0-based) is where the page labels turn from roman to 1, 2, 3
+    (see :func:`set_page_labels`).
     """
     if not parts:
         raise ValueError("no parts to assemble")
@@ -68,7 +70,23 @@ def assemble(parts: Sequence[Part], folios: Sequence[bytes]) -> bytes:
         for index, part in enumerate(parts):
             with _open(part.pdf) as source:
                 book.add_part(index, part, source)
-        return book.finish()
+        return book.finish(first_body_page)
+
+
+def label_pages(data: bytes, first_body_page: int) -> bytes:
+    """A PDF written in one go, with the page labels of :func:`set_page_labels`."""
+    with _open(data) as pdf:
+        set_page_labels(pdf, first_body_page)
+        return _save(pdf, pdf.pdf_version)
+
+
+def set_page_labels(pdf: pikepdf.Pdf, first_body_page: int) -> None:
+    """Page labels as the folios print them: the front matter in lower-case roman
+    figures from the cover (i), the body in arabic from 1 at ``first_body_page``
+    (0-based), so that a viewer's "page 5" is the page that prints 5."""
+    nums = Array([0, Dictionary(S=Name.r)]) if first_body_page > 0 else Array()
+    nums.extend([first_body_page, Dictionary(S=Name.D)])
+    pdf.Root.PageLabels = Dictionary(Nums=nums)
 
 
 def _open(data: bytes) -> pikepdf.Pdf:
@@ -108,8 +126,10 @@ class _Book:
         self._outlines.add(source)
         self._version = max(self._version, source.pdf_version, key=_version_key)
 
-    def finish(self) -> bytes:
+    def finish(self, first_body_page: int | None) -> bytes:
         self._furniture.check_all_drawn()
+        if first_body_page is not None:
+            set_page_labels(self._pdf, first_body_page)
         self._dests.check_links()
         self._dests.finish()
         self._outlines.finish()

@@ -171,7 +171,7 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
     assembled += [Part(part.pdf, frozenset(part.anchors),
                        pad_before=_padded(starts, laid, i) or (i == 0 and front_laid.pages % 2 == 1))
                   for i, part in enumerate(laid)]
-    pdf = assemble(assembled, [front_folios, *folios])
+    pdf = assemble(assembled, [front_folios, *folios], first_body_page=len(front_kinds))
     return Rendered(pdf, page_numbers(laid, starts))
 
 
