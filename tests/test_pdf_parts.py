@@ -7,6 +7,7 @@ document is the reference, read back with pypdf, pdftotext and qpdf.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import subprocess
@@ -204,3 +205,39 @@ def test_folio_document_makes_blank_pages_by_breaks_and_groups_named_pages():
     assert document.count('style="page: front"') == 1  # two pages, one element: one page group
     assert 'style="break-before: right"' in document  # page 3 after the blank page 2
     assert 'style="break-before: right"' in document.split("page: body")[1]  # page 7 after page 6
+
+
+@pytest.mark.parametrize("variant", ["pdf/a-3b", "pdf/ua-2", "none"])
+def test_every_pdf_variant_can_be_assembled(built, variant, tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf_parts, "PART_PAGES", 1)
+    book = built["book"]
+    ctx = dataclasses.replace(book_context(Path(book.articles[0].pos.path).parent, Reporter(stream=None)),
+                              pdf_variant=variant)
+    data = pdf.layout(book, ctx).data
+    path = tmp_path / "book.pdf"
+    path.write_bytes(data)
+    subprocess.run(["qpdf", "--check", str(path)], check=True, capture_output=True)
+    reader = PdfReader(path)
+    root = reader.trailer["/Root"]
+    assert len(reader.pages) == len(PdfReader(io.BytesIO(built["single"].data)).pages)
+    assert "/StructTreeRoot" in root  # tagged whatever the variant
+    if variant == "pdf/a-3b":
+        assert "/OutputIntents" in root
+        assert b"pdfaid" in root["/Metadata"].get_object().get_data()
+    if variant == "pdf/ua-2":
+        assert reader.pdf_header.startswith("%PDF-2.0")
+
+
+def test_a_time_limit_stops_every_part_and_writes_nothing(built, tmp_path, monkeypatch):
+    import multiprocessing
+
+    from publish import api
+    from publish.diagnostics import BuildError
+
+    monkeypatch.setattr(pdf_parts, "PART_PAGES", 1)
+    monkeypatch.setenv("PUBLISH_JOBS", "2")
+    source = Path(built["book"].articles[0].pos.path).parent
+    with pytest.raises(BuildError, match="time"):
+        api.build(source, tmp_path / "out", formats=["pdf"], reporter=Reporter(stream=None), timeout=1)
+    assert not list((tmp_path / "out").glob("*.pdf"))
+    assert multiprocessing.active_children() == []
