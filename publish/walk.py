@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -23,15 +24,28 @@ def rebuild(node: N, visit: Callable[[Any], Any]) -> N:
     return visit(_rebuild_children(node, visit))
 
 
+@functools.cache
+def _fields(cls: type) -> tuple[str, ...] | None:
+    """The field names of a node class; None for anything that is not a node.
+
+    Asked once per class: ``dataclasses.fields`` on every node of a long book
+    was the larger part of a walk's time.
+    """
+    if not dataclasses.is_dataclass(cls) or issubclass(cls, Pos):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _rebuild_children(node: Any, visit: Callable[[Any], Any]) -> Any:
-    if not dataclasses.is_dataclass(node) or isinstance(node, Pos):
+    names = _fields(type(node))
+    if names is None:
         return node
     changes = {}
-    for f in dataclasses.fields(node):
-        value = getattr(node, f.name)
+    for name in names:
+        value = getattr(node, name)
         new = _rebuild_value(value, visit)
         if new is not value:
-            changes[f.name] = new
+            changes[name] = new
     return dataclasses.replace(node, **changes) if changes else node
 
 
@@ -48,22 +62,25 @@ def _rebuild_value(value: Any, visit: Callable[[Any], Any]) -> Any:
                 out.append(new)
                 changed = changed or new is not item
         return tuple(out) if changed else value
-    if dataclasses.is_dataclass(value) and not isinstance(value, Pos):
+    if _fields(type(value)) is not None:
         return rebuild(value, visit)
     return value
 
 
 def iter_nodes(node: Any) -> Iterator[Any]:
     """Every node below and including ``node``, in document order (pre-order)."""
-    if isinstance(node, tuple):
-        for item in node:
-            yield from iter_nodes(item)
-        return
-    if not dataclasses.is_dataclass(node) or isinstance(node, Pos):
-        return
-    yield node
-    for f in dataclasses.fields(node):
-        yield from iter_nodes(getattr(node, f.name))
+    # A stack rather than nested generators: each level of those costs every node above it.
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple):
+            stack.extend(reversed(item))
+            continue
+        names = _fields(type(item))
+        if names is None:
+            continue
+        yield item
+        stack.extend(getattr(item, name) for name in reversed(names))
 
 
 def plain_text(inlines: Any) -> str:
