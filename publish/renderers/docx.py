@@ -14,6 +14,7 @@ import copy
 import dataclasses
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import assert_never
@@ -47,6 +48,8 @@ _DIV_STYLES = {"source-note": S.SOURCE_LINE, "bio": S.BIO, "standfirst": S.STAND
 _HEADING_STYLES = {2: S.HEADING2, 3: S.HEADING3, 4: S.HEADING4, 5: S.HEADING5, 6: S.HEADING6}
 _ALIGNMENTS = {"left": "left", "center": "center", "right": "right"}
 _TOC_LEVELS = 3
+#: Text with no tab or line break: one w:t as it is.
+_PLAIN_TEXT = re.compile(r"[^\t\n\r]*")
 _EAST_ASIAN_DEFAULT = "ja-JP"
 
 
@@ -88,8 +91,9 @@ class _Story:
     owner: _PartOwner
 
     def add_paragraph(self, style_id: str) -> DocxParagraph:
+        # Built directly: python-docx's property setters search the children each time.
         p = OxmlElement("w:p")
-        p.get_or_add_pPr().style = style_id
+        p.append(ooxml.element("w:pPr", None, *([ooxml.element("w:pStyle", {"w:val": style_id})] if style_id else [])))
         self._append(p)
         return DocxParagraph(p, self.owner)
 
@@ -219,7 +223,10 @@ class _DocxWriter:
         which can push a blank page; reuse the last paragraph instead.
         """
         body = self.document.element.body
-        closing = copy.deepcopy(body.sectPr)
+        # the body's own w:sectPr is its last child (see _Story._append): body.sectPr
+        # would search every child for it
+        last_child = next(reversed(body))
+        closing = copy.deepcopy(last_child if last_child.tag == qn("w:sectPr") else body.sectPr)
         for ref in closing.xpath("w:headerReference|w:footerReference"):
             closing.remove(ref)
         block_tags = (qn("w:p"), qn("w:tbl"))
@@ -612,21 +619,26 @@ class _DocxWriter:
         for segment, east_asian in ooxml.script_segments(clean_text(value)):
             r = OxmlElement("w:r")
             target.append(r)
-            run = Run(r, None)  # type: ignore[arg-type]  # text and formatting need no part
-            if fmt.style:
-                r.get_or_add_rPr().style = self.styles.id(fmt.style)
-            if fmt.bold:
-                run.bold = True
-            if fmt.italic:
-                run.italic = True
-            if fmt.strike:
-                run.font.strike = True
-            if fmt.superscript:
-                run.font.superscript = True
-            elif fmt.subscript:
-                run.font.subscript = True
+            properties = self._run_properties(fmt)
+            if properties:
+                r.append(ooxml.element("w:rPr", None, *properties))
             self._language(r, fmt.language, east_asian)
-            run.text = segment
+            if _PLAIN_TEXT.fullmatch(segment):
+                r.append(ooxml.text(segment))  # python-docx's setter goes character by character
+            else:
+                Run(r, None).text = segment  # type: ignore[arg-type]  # tabs and breaks: w:tab, w:br
+
+    def _run_properties(self, fmt: _Format) -> list:
+        """The run properties ``fmt`` asks for, in schema order (see ooxml.RPR_ORDER)."""
+        properties = []
+        if fmt.style:
+            properties.append(ooxml.element("w:rStyle", {"w:val": self.styles.id(fmt.style)}))
+        properties += [OxmlElement(tag) for tag, wanted in (("w:b", fmt.bold), ("w:i", fmt.italic),
+                                                            ("w:strike", fmt.strike)) if wanted]
+        if fmt.superscript or fmt.subscript:
+            properties.append(ooxml.element("w:vertAlign",
+                                            {"w:val": "superscript" if fmt.superscript else "subscript"}))
+        return properties
 
     def _language(self, r, language: str, east_asian: bool) -> None:
         """Mark a run's language: Japanese runs get their face and language whatever the template says."""
