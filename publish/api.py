@@ -11,7 +11,7 @@ from pathlib import Path
 from . import model as m
 from . import parallel
 from .buildinfo import write_build_manifest
-from .diagnostics import BuildError, InputError, Reporter
+from .diagnostics import BuildError, Diagnostic, InputError, Reporter
 from .ingest import read_source
 from .lint import lint
 from .manifest import Manifest, locate
@@ -25,6 +25,15 @@ from .resources import Resources
 from .theme import load_theme
 from .timelimit import time_limit
 from .transforms import apply_transforms
+
+
+def _lint(book: m.Book, context: RenderContext) -> list[Diagnostic]:
+    return lint(book)
+
+
+def _report(findings: Iterable[Diagnostic], reporter: Reporter) -> None:
+    for finding in findings:
+        reporter.warn(finding.pos, finding.message)
 
 
 def default_timeout(book: m.Book) -> float:
@@ -129,11 +138,7 @@ def build(
     progress("reading sources")
     manifest = locate(source)
     book = finish_book(manifest, reporter)
-    for finding in lint(book):
-        reporter.warn(finding.pos, finding.message)
     styles = styles_dir or default_styles_dir()
-    if strict and reporter.warnings:
-        raise BuildError(str(source), f"{len(reporter.warnings)} warning(s) with --strict")
     if timeout is None:
         timeout = default_timeout(book)
     workdir = outdir / ".publish" / book.meta.slug
@@ -148,6 +153,15 @@ def build(
         reporter=reporter,
         workdir=workdir,
     )
+    # The editor's findings are only reported: with two cores they are worked out
+    # while the formats render.  With --strict they come first: a finding stops the build.
+    editorial = None
+    if parallel.available() and not strict:
+        editorial = ChildRender("lint", _lint, book, context)
+    else:
+        _report(lint(book), reporter)
+        if strict and reporter.warnings:
+            raise BuildError(str(source), f"{len(reporter.warnings)} warning(s) with --strict")
     rendered: list[tuple[Path, bytes]] = []
     formats = list(dict.fromkeys(formats))
     # The EPUB needs nothing from the others: with two cores it renders alongside them.
@@ -172,9 +186,12 @@ def build(
             progress(f"waiting for {child.name}")
             data = child.result(timeout, reporter)
             rendered.append((outdir / f"{book.meta.slug}{extension(child.name)}", data))
+        if editorial is not None:
+            _report(editorial.result(timeout, reporter), reporter)
     finally:
-        if child is not None:
-            child.stop()
+        for background in (child, editorial):
+            if background is not None:
+                background.stop()
     rendered.sort(key=lambda item: formats.index(item[0].suffix[1:]))
     if split and "pdf" in formats:
         progress("rendering handouts")

@@ -1,9 +1,10 @@
-"""Work in forked child processes: one format while the parent renders another, and
-the parts of a long PDF side by side.
+"""Work in forked child processes: one format while the parent renders another, the
+editor's findings meanwhile, and the parts of a long PDF side by side.
 
 The EPUB needs nothing from the PDF, so on a machine with two cores it is
-rendered in a forked child during the PDF's layout.  The child reports its
-warnings back instead of printing them, so the user sees each once.
+rendered in a forked child during the PDF's layout, and the lint works out its
+findings in another.  A child reports its warnings back instead of printing
+them, so the user sees each once.
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ def _receive(name: str, receive: Connection, process: multiprocessing.process.Ba
 
 
 class ChildRender:
-    """One format rendering in a forked child; :meth:`result` waits for it."""
+    """One format rendering in a forked child (or any work given as a renderer: a
+    callable of the book and context); :meth:`result` waits for it."""
 
     def __init__(self, name: str, renderer: Renderer, book: Book, context: RenderContext) -> None:
         # fork, not spawn: the child shares the parent's book and renderer as they are, unpickled
@@ -116,7 +118,7 @@ class ChildRender:
         self.process.start()
         send.close()
 
-    def result(self, timeout: float, reporter: Reporter) -> bytes:
+    def result(self, timeout: float, reporter: Reporter) -> object:
         if not self.receive.poll(timeout if timeout > 0 else None):
             self.stop()
             raise timed_out(self.name, timeout)
@@ -124,7 +126,7 @@ class ChildRender:
             status, payload, warnings = self.receive.recv()
         except EOFError:
             self.stop()
-            raise BuildError(self.name, f"the {self.name} renderer stopped unexpectedly "
+            raise BuildError(self.name, f"the {self.name} child process stopped unexpectedly "
                                         f"(exit status {self.process.exitcode})") from None
         self.process.join()
         for diagnostic in warnings:
