@@ -10,6 +10,7 @@ unusual words in two places do.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -41,6 +42,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"‘'(])")
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a book says the same words again and again
 def _stem(word: str) -> str:
     """A crude stem, enough to match "edging"/"edged" and "women"/"woman"."""
     word = word.replace("’", "'").split("'")[0]
@@ -61,12 +63,12 @@ class Repetition:
     score: float  # the strongest sentence-pair overlap
 
 
-def _overlap(a: set[str], b: set[str], idf: dict[str, float]) -> float:
-    shared = sum(idf[t] for t in a & b)
-    smaller = min(sum(idf[t] for t in a), sum(idf[t] for t in b))
+def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float],
+             weight: dict[frozenset[str], float]) -> float:
+    smaller = min(weight[a], weight[b])
     if smaller < MIN_WEIGHT:
         return 0.0
-    return shared / smaller
+    return sum(idf[t] for t in a & b) / smaller
 
 
 def repetitions(article: m.Article) -> list[Repetition]:
@@ -79,6 +81,7 @@ def repetitions(article: m.Article) -> list[Repetition]:
         return []
     frequency = Counter(t for terms in every for t in terms)
     idf = {t: math.log(len(every) / n) for t, n in frequency.items()}
+    weight = {terms: sum(idf[t] for t in terms) for terms in every}  # each sentence's, once
     whole = [frozenset().union(*group) for group in sentences]
     # Two paragraphs can only repeat each other if they share this much distinctive weight.
     least_shared = MIN_WEIGHT * min(STRONG_THRESHOLD, 2 * SENTENCE_THRESHOLD)
@@ -87,7 +90,7 @@ def repetitions(article: m.Article) -> list[Repetition]:
         for j in range(i + 1, min(len(paragraphs), i + 1 + WINDOW)):
             if sum(idf[t] for t in whole[i] & whole[j]) < least_shared:
                 continue
-            scores = [(a, b, _overlap(sa, sb, idf)) for a, sa in enumerate(sentences[i])
+            scores = [(a, b, _overlap(sa, sb, idf, weight)) for a, sa in enumerate(sentences[i])
                       for b, sb in enumerate(sentences[j])]
             close = sorted((a, b) for a, b, score in scores if score >= SENTENCE_THRESHOLD)
             best = max((score for _, _, score in scores), default=0.0)
