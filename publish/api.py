@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -14,7 +15,7 @@ from .buildinfo import write_build_manifest
 from .diagnostics import BuildError, Diagnostic, InputError, Reporter
 from .ingest import read_source
 from .lint import lint
-from .manifest import Manifest, locate
+from .manifest import Manifest, SourceEntry, locate
 from .output import write_atomic
 from .parallel import ChildRender
 from .readers import reader_for
@@ -50,26 +51,50 @@ def default_styles_dir() -> Path:
     return local if (local / "theme.toml").is_file() else PACKAGE_STYLES
 
 
+#: From this many sources on, several processes read them: each source is parsed on its
+#: own, and the models travel back pickled, which costs less than parsing.
+PARALLEL_READING_FROM = 40
+
+
 def read_book(manifest: Manifest, reporter: Reporter) -> m.Book:
     """Every source through its reader, with the manifest's per-source metadata; no transforms yet."""
-    articles = []
-    for entry in manifest.sources:
-        shown = os.path.relpath(entry.path) if not entry.path.is_absolute() else str(entry.path)
-        reader = reader_for(entry.path.name)
-        if reader is None:
-            raise InputError(entry.pos, f"no reader for '{entry.path.name}'")
-        article = reader(read_source(entry.path, shown), shown, reporter)
-        overrides = {k: v for k, v in (("publisher", entry.publisher), ("url", entry.url),
-                                        ("language", entry.language)) if v}
-        if overrides:
-            article = replace(article, meta=replace(article.meta, **overrides))
-        articles.append(article)
+    entries = list(manifest.sources)
+    workers = parallel.jobs() if len(entries) >= PARALLEL_READING_FROM else 1
+    if workers > 1:
+        size = -(-len(entries) // workers)
+        tasks = [functools.partial(_read_apart, entries[start:start + size], reporter.strict)
+                 for start in range(0, len(entries), size)]
+        articles = []
+        for read, warnings in parallel.run_all("read", tasks, workers):
+            articles += read
+            _report(warnings, reporter)  # in source order, as one process would give them
+    else:
+        articles = [_read_entry(entry, reporter) for entry in entries]
     meta = manifest.meta
     if manifest.path is None and len(articles) == 1:
         meta = replace(meta, title=articles[0].meta.title)  # one file built alone: the book is that article
     if meta.cover_image:
         meta = replace(meta, cover_image=os.path.relpath(manifest.root / meta.cover_image))
     return m.Book(meta, tuple(articles))
+
+
+def _read_entry(entry: SourceEntry, reporter: Reporter) -> m.Article:
+    shown = os.path.relpath(entry.path) if not entry.path.is_absolute() else str(entry.path)
+    reader = reader_for(entry.path.name)
+    if reader is None:
+        raise InputError(entry.pos, f"no reader for '{entry.path.name}'")
+    article = reader(read_source(entry.path, shown), shown, reporter)
+    overrides = {k: v for k, v in (("publisher", entry.publisher), ("url", entry.url),
+                                    ("language", entry.language)) if v}
+    if overrides:
+        article = replace(article, meta=replace(article.meta, **overrides))
+    return article
+
+
+def _read_apart(entries: list[SourceEntry], strict: bool) -> tuple[list[m.Article], list[Diagnostic]]:
+    """Some sources read in a child process: the articles, and the warnings to report in order."""
+    reporter = Reporter(stream=None, strict=strict)
+    return [_read_entry(entry, reporter) for entry in entries], reporter.warnings
 
 
 def load_book(source: Path, reporter: Reporter | None = None) -> m.Book:

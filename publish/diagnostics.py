@@ -26,6 +26,9 @@ class InputError(Exception):
         super().__init__(f"{pos}: error: {message}")
         self.diagnostic = Diagnostic("error", pos, message)
 
+    def __reduce__(self):  # so that a child process can hand it to its parent
+        return (InputError, (self.diagnostic.pos, self.diagnostic.message))
+
 
 class BuildError(Exception):
     """A build or check failed for a reason other than its input (exit status 1)."""
@@ -34,6 +37,9 @@ class BuildError(Exception):
         super().__init__(f"{pos}: error: {message}")
         self.where = pos
         self.message = message
+
+    def __reduce__(self):  # so that a child process can hand it to its parent
+        return (BuildError, (self.where, self.message))
 
 
 @dataclass

@@ -18,7 +18,7 @@ from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from typing import TypeVar
 
-from .diagnostics import BuildError, Reporter
+from .diagnostics import BuildError, InputError, Reporter
 from .model import Book
 from .renderers import Renderer
 from .renderers.context import RenderContext, Rendered
@@ -82,10 +82,10 @@ def run_all(name: str, tasks: Sequence[Callable[[], T]], workers: int) -> list[T
 def _run_in_child(task: Callable[[], object], send: Connection) -> None:
     try:
         send.send(("ok", task()))
-    except BuildError as exc:
-        send.send(("error", (exc.where, exc.message)))
+    except (BuildError, InputError) as exc:  # raised again by the parent, as they are
+        send.send(("raise", exc))
     except Exception as exc:  # reported by the parent, which decides the exit status
-        send.send(("error", (None, f"{type(exc).__name__}: {exc}")))
+        send.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         send.close()
 
@@ -99,9 +99,10 @@ def _receive(name: str, receive: Connection, process: multiprocessing.process.Ba
     finally:
         receive.close()
     process.join()
+    if status == "raise":
+        raise payload
     if status != "ok":
-        where, message = payload
-        raise BuildError(where or name, message)
+        raise BuildError(name, payload)
     return payload
 
 

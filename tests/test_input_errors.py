@@ -138,3 +138,40 @@ def test_unknown_source_type(tmp_path: Path) -> None:
 def test_folder_without_sources(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no sources"):
         load_book(tmp_path, Reporter(stream=None))
+
+
+def test_an_error_in_a_long_book_read_by_several_processes(tmp_path: Path) -> None:
+    """From PARALLEL_READING_FROM sources on, child processes read them: the error and
+    the warnings come out as one process would give them."""
+    from publish.api import PARALLEL_READING_FROM
+
+    for index in range(PARALLEL_READING_FROM + 5):
+        (tmp_path / f"2025-01-{index % 28 + 1:02d}-post-{index:03d}.md").write_text(
+            f"---\ntitle: Post {index}\nauthor: A. Writer\n---\n\nText of post {index}.\n", encoding="utf-8")
+    (tmp_path / "2025-01-05-post-040.md").write_bytes(b"---\ntitle: T\n---\n\nHello \xff world\n")
+    result = subprocess.run([sys.executable, "-m", "publish", "build", ".", "-o", "out", "-f", "docx"],
+                            cwd=tmp_path, capture_output=True, text=True, env={**__import__("os").environ,
+                                                                                "PUBLISH_JOBS": "2"})
+    assert result.returncode == 2
+    assert "2025-01-05-post-040.md:5:7: error: not valid UTF-8: byte 0xff at offset 24 (save the file as UTF-8)" \
+        in result.stderr.splitlines()
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_long_book_reads_the_same_in_one_process_and_several(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from publish.api import PARALLEL_READING_FROM
+    from publish.dump import dump
+
+    for index in range(PARALLEL_READING_FROM + 5):
+        (tmp_path / f"2025-02-{index % 28 + 1:02d}-post-{index:03d}.md").write_text(
+            f"---\ntitle: Post {index}\n---\n\nText of post {index}.\n\n{{% include note-{index}.html %}}\n",
+            encoding="utf-8")
+    books, warnings = [], []
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("PUBLISH_JOBS", jobs)
+        reporter = Reporter(stream=None)
+        books.append(dump(load_book(tmp_path, reporter)))
+        warnings.append([str(w) for w in reporter.warnings])
+    assert books[0] == books[1]
+    assert warnings[0] == warnings[1] and warnings[0]
