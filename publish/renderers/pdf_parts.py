@@ -6,18 +6,20 @@ tagging walks the whole tree per page).  A briefing book falls into parts that
 lay out the same alone as together, because every article starts on a
 right-hand page: the front matter, runs of articles, the back matter.  So:
 
-1. Each part is typeset alone, in a process of its own, without page numbers
-   in its margins.  Its page count gives every part its first page; a part
-   that would start on a left-hand page gets a blank page before it, as the
-   book's ``break-before: right`` would have given it.
-2. The parts that print the page numbers of other places (the contents, at a
-   glance, cross-references) cannot count them: they are typeset again with
-   the numbers written into the links (``data-page``), until no part's length
-   changes.
+1. The runs of articles and the back matter are typeset each alone, in a
+   process of its own, without page numbers in their margins.  Their page
+   counts number every page from the first article's, page 1 (the front
+   matter has roman numbers, so its length moves nothing); a part that would
+   start on a left-hand page gets a blank page before it, as the book's
+   ``break-before: right`` would have given it.
+2. The parts that print the page numbers of other places cannot count them:
+   the front matter (contents, at a glance) is typeset now, with the numbers
+   written into its links (``data-page``), and so are the parts with
+   cross-references, again, until none of their pages moves.
 3. The folios (the page number and marking at the foot of each page, from the
    same stylesheet) are typeset as documents of empty pages, in runs.
 4. ``pdf_assemble`` joins the parts and draws the folios over them, with one
-   structure tree, outline and set of named destinations.
+   structure tree, outline, set of named destinations and page labels.
 
 Which parts there are depends on the book alone, and every part is typeset
 the same way whether one process does all of them or several share them: the
@@ -53,8 +55,9 @@ PART_PAGES = 100
 MIN_ARTICLE_PARTS = 3
 #: Pages of folios typeset together.
 FOLIO_RUN = 240
-#: Rounds of typesetting the parts with page references before giving up on
-#: their lengths settling (each round only moves numbers; two are the rule).
+#: Rounds of typesetting the front matter and the parts with cross-references
+#: before giving up on their pages settling: a number written in seldom moves
+#: more than the rest of its line, so one round is the rule.
 MAX_ROUNDS = 4
 
 _PAGE_REFERENCE = re.compile(r' data-page="')
