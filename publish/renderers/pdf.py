@@ -7,7 +7,7 @@ import logging
 import mimetypes
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -41,7 +41,8 @@ def render(book: Book, ctx: RenderContext) -> bytes:
 
 
 def layout(book: Book, ctx: RenderContext) -> Rendered:
-    """The PDF, and the page every article, heading and person entry landed on.
+    """The PDF, and the page every article, heading and person entry landed on, counted
+    from the cover (as the DOCX counts its pages, not as the folios number them).
 
     A long book is typeset in parts, side by side (``pdf_parts``); a short one in one go.
     """
@@ -57,16 +58,7 @@ def layout(book: Book, ctx: RenderContext) -> Rendered:
     data = rendered.data
     if book.articles and book.articles[0].id in rendered.anchors:
         data = label_pages(data, rendered.anchors[book.articles[0].id] - 1)
-    return Rendered(data, printed_page_numbers(rendered.anchors, book))
-
-
-def printed_page_numbers(anchors: Mapping[str, int], book: Book) -> dict[str, int]:
-    """The pages of the ids from the first article on, as printed: the first article starts
-    page 1 (the front matter before it has roman numbers, see print.css)."""
-    if not book.articles or book.articles[0].id not in anchors:
-        return dict(anchors)
-    before = anchors[book.articles[0].id] - 1
-    return {anchor: page - before for anchor, page in anchors.items() if page > before}
+    return Rendered(data, rendered.anchors)
 
 
 def handouts(book: Book, ctx: RenderContext) -> list[tuple[Article, bytes]]:

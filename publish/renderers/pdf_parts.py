@@ -107,8 +107,8 @@ def _estimated_pages(article) -> float:
 
 def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher: LocalFetcher,
             image_url: Callable[[Image, Pos], str | None]) -> Rendered:
-    """The PDF of a book planned into parts (the front matter first), and the printed
-    page number of every id from the first article on."""
+    """The PDF of a book planned into parts (the front matter first), and the page of
+    every id counted from the cover."""
     workers = parallel.jobs()
     slug = book.meta.slug
     running = running_strings_css(book)
@@ -175,7 +175,10 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
                        pad_before=_padded(starts, laid, i) or (i == 0 and front_laid.pages % 2 == 1))
                   for i, part in enumerate(laid)]
     pdf = assemble(assembled, [front_folios, *folios], first_body_page=len(front_kinds))
-    return Rendered(pdf, page_numbers(laid, starts))
+    # Counted from the cover, as a book typeset in one go gives them (see pdf.layout).
+    from_cover = {anchor: page + 1 for anchor, page in front_laid.anchors.items()}
+    from_cover |= {anchor: page + len(front_kinds) for anchor, page in page_numbers(laid, starts).items()}
+    return Rendered(pdf, from_cover)
 
 
 def _printed(numbers: dict[str, int], anchor: str) -> str:
