@@ -770,41 +770,53 @@ class PrintPart:
 
 
 def print_document(book: Book, build_time: dt.datetime, image_url: Callable[[Image, Pos], str | None],
-                   reporter: Reporter, part: PrintPart | None = None,
-                   page_of: Callable[[str], str] = lambda anchor: "") -> str:
-    """The whole book, or one part of it, as one HTML document for WeasyPrint.
+                   reporter: Reporter) -> str:
+    """The whole book as one HTML document for WeasyPrint."""
+    return PrintBook(book, build_time, image_url, reporter).document(reporter)
 
-    ``page_of`` gives the printed page of an id, written into the links that show
-    one (contents, cross-references) when a part cannot count pages it does not hold.
-    """
-    known_ids = _known_ids(book, reporter)
 
-    def href_for_id(anchor: str) -> str:
-        if anchor not in known_ids:
-            reporter.warn(Pos("book"), f"link to an unknown id: #{anchor}")
-        return f"#{anchor}"
+class PrintBook:
+    """The print HTML of one book, whole or one part at a time (``pdf_parts``): what
+    every part needs (the ids a link may lead to) is worked out once."""
 
-    target = Target("print", image_url, href_for_id, page_of)
-    first_article = book.articles[0].id if book.articles else ""
-    if part is None:
-        articles = [article_view(a, book, target, f"#{a.id}", reporter) for a in book.articles]
-        return render_template("book.html.j2", book=_with_cover_photo(
-            book_view(book, articles, build_time, target, reporter), book, image_url),
-                               first_article=first_article)
-    if part.front or part.back:
-        # The contents and the people index name every article, without its body.
-        articles = [article_view(a, book, target, f"#{a.id}", reporter, with_body=index in part.articles)
-                    for index, a in enumerate(book.articles)]
-        view = _with_cover_photo(book_view(book, articles, build_time, target, reporter), book, image_url)
-        shown = view.articles[part.articles.start:part.articles.stop]
-    else:
-        # Articles alone: their book view needs only them.
-        chosen = book.articles[part.articles.start:part.articles.stop]
-        shown = tuple(article_view(a, book, target, f"#{a.id}", reporter) for a in chosen)
-        view = book_view(replace(book, articles=chosen, people=(), abbreviations=()), shown, build_time,
-                         target, reporter)
-    return render_template("book.html.j2", book=view, front=part.front, articles=shown, back=part.back,
-                           first_article=first_article)
+    def __init__(self, book: Book, build_time: dt.datetime, image_url: Callable[[Image, Pos], str | None],
+                 reporter: Reporter) -> None:
+        self.book = book
+        self.build_time = build_time
+        self.image_url = image_url
+        self.known_ids = _known_ids(book, reporter)
+
+    def document(self, reporter: Reporter, part: PrintPart | None = None,
+                 page_of: Callable[[str], str] = lambda anchor: "") -> str:
+        """One part of the book (the whole book by default) as an HTML document.
+
+        ``page_of`` gives the printed page of an id, written into the links that show
+        one (contents, cross-references) when a part cannot count pages it does not hold.
+        """
+        book = self.book
+
+        def href_for_id(anchor: str) -> str:
+            if anchor not in self.known_ids:
+                reporter.warn(Pos("book"), f"link to an unknown id: #{anchor}")
+            return f"#{anchor}"
+
+        target = Target("print", self.image_url, href_for_id, page_of)
+        part = part or PrintPart(front=True, articles=range(len(book.articles)), back=True)
+        if part.front or part.back:
+            # The contents and the people index name every article, without its body if not shown.
+            articles = [article_view(a, book, target, f"#{a.id}", reporter, with_body=index in part.articles)
+                        for index, a in enumerate(book.articles)]
+            view = _with_cover_photo(book_view(book, articles, self.build_time, target, reporter), book,
+                                     self.image_url)
+            shown = view.articles[part.articles.start:part.articles.stop]
+        else:
+            # Articles alone: their book view needs only them.
+            chosen = book.articles[part.articles.start:part.articles.stop]
+            shown = tuple(article_view(a, book, target, f"#{a.id}", reporter) for a in chosen)
+            view = book_view(replace(book, articles=chosen, people=(), abbreviations=()), shown,
+                             self.build_time, target, reporter)
+        return render_template("book.html.j2", book=view, front=part.front, articles=shown, back=part.back,
+                               first_article=book.articles[0].id if book.articles else "")
 
 
 def _with_cover_photo(view: BookView, book: Book, image_url: Callable[[Image, Pos], str | None]) -> BookView:

@@ -114,8 +114,10 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
     running = running_strings_css(book)
     front, body = parts[0], list(parts[1:])
 
+    printing = html.PrintBook(book, ctx.build_time, image_url, ctx.reporter)
+
     def document(part: PrintPart, page_of: Callable[[str], str], reporter: Reporter) -> str:
-        return html.print_document(book, ctx.build_time, image_url, reporter, part, page_of=page_of)
+        return printing.document(reporter, part, page_of)
 
     def later_folios(kinds: Sequence[str]) -> list[Callable[[], bytes]]:
         # The first run waits for the front matter, whose folios it follows.
@@ -135,11 +137,12 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
 
     reporter = ctx.reporter  # the first documents of the front report; the next ones say the same
     for _ in range(MAX_ROUNDS):
-        numbers = page_numbers(laid, first_pages(laid))
+        starts = first_pages(laid)
+        numbers = page_numbers(laid, starts)
         page_of = functools.partial(_printed, numbers)
         for index in with_numbers:
             documents[index] = document(body[index], page_of, Reporter(stream=None))
-        kinds = book_page_kinds(laid, first_pages(laid))
+        kinds = book_page_kinds(laid, starts)
         # The front, the parts that cite pages, and (on the chance that those keep
         # their length, the rule) the folios of the articles, all side by side.
         tasks = [part_task(document(front, page_of, reporter), 0)]
@@ -152,12 +155,14 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
                       for i, new in zip(with_numbers, again))
         for i, new in zip(with_numbers, again):
             laid[i] = new
-        if settled:
+        if settled:  # then starts, numbers and kinds hold for the parts as they are now
             break
     else:
         ctx.reporter.warn(Pos(slug), "pdf: the page numbers of cross-references did not settle; "
                                      "some may be off by a page")
-        kinds = book_page_kinds(laid, first_pages(laid))
+        starts = first_pages(laid)
+        numbers = page_numbers(laid, starts)
+        kinds = book_page_kinds(laid, starts)
         folios = parallel.run_all("pdf", later_folios(kinds), workers)
     for part in [front_laid, *laid]:
         for diagnostic in part.warnings:
@@ -169,7 +174,6 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
     front_kinds = list(front_laid.kinds) + ["blank"] * (front_laid.pages % 2)
     lead = range(len(front_kinds) + folio_runs(kinds)[0].stop)
     front_folios = _folio_task(front_kinds + kinds, lead, book, f"{slug}/folios-0", ctx, fetcher)()
-    starts = first_pages(laid)
     assembled = [Part(front_laid.pdf, frozenset(front_laid.anchors))]
     assembled += [Part(part.pdf, frozenset(part.anchors),
                        pad_before=_padded(starts, laid, i) or (i == 0 and front_laid.pages % 2 == 1))
@@ -177,7 +181,7 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
     pdf = assemble(assembled, [front_folios, *folios], first_body_page=len(front_kinds))
     # Counted from the cover, as a book typeset in one go gives them (see pdf.layout).
     from_cover = {anchor: page + 1 for anchor, page in front_laid.anchors.items()}
-    from_cover |= {anchor: page + len(front_kinds) for anchor, page in page_numbers(laid, starts).items()}
+    from_cover |= {anchor: page + len(front_kinds) for anchor, page in numbers.items()}
     return Rendered(pdf, from_cover)
 
 
