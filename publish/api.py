@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -12,13 +11,14 @@ from pathlib import Path
 from . import model as m
 from . import parallel
 from .buildinfo import write_build_manifest
+from .cache import BuildCache
+from .cache import folder_for as cache_folder
 from .diagnostics import BuildError, Diagnostic, InputError, Reporter
-from .ingest import read_source
 from .lint import lint
-from .manifest import Manifest, SourceEntry, locate
+from .manifest import Manifest, locate
 from .output import write_atomic
 from .parallel import ChildRender
-from .readers import reader_for
+from .reading import read_book
 from .remote import RemotePolicy
 from .renderers import FORMATS, extension, get_handout_renderer, get_renderer
 from .renderers.context import RenderContext, Rendered
@@ -51,60 +51,14 @@ def default_styles_dir() -> Path:
     return local if (local / "theme.toml").is_file() else PACKAGE_STYLES
 
 
-#: From this many sources on, several processes read them: each source is parsed on its
-#: own, and the models travel back pickled, which costs less than parsing.
-PARALLEL_READING_FROM = 40
-
-
-def read_book(manifest: Manifest, reporter: Reporter) -> m.Book:
-    """Every source through its reader, with the manifest's per-source metadata; no transforms yet."""
-    entries = list(manifest.sources)
-    workers = parallel.jobs() if len(entries) >= PARALLEL_READING_FROM else 1
-    if workers > 1:
-        size = -(-len(entries) // workers)
-        tasks = [functools.partial(_read_apart, entries[start:start + size], reporter.strict)
-                 for start in range(0, len(entries), size)]
-        articles = []
-        for read, warnings in parallel.run_all("read", tasks, workers):
-            articles += read
-            _report(warnings, reporter)  # in source order, as one process would give them
-    else:
-        articles = [_read_entry(entry, reporter) for entry in entries]
-    meta = manifest.meta
-    if manifest.path is None and len(articles) == 1:
-        meta = replace(meta, title=articles[0].meta.title)  # one file built alone: the book is that article
-    if meta.cover_image:
-        meta = replace(meta, cover_image=os.path.relpath(manifest.root / meta.cover_image))
-    return m.Book(meta, tuple(articles))
-
-
-def _read_entry(entry: SourceEntry, reporter: Reporter) -> m.Article:
-    shown = os.path.relpath(entry.path) if not entry.path.is_absolute() else str(entry.path)
-    reader = reader_for(entry.path.name)
-    if reader is None:
-        raise InputError(entry.pos, f"no reader for '{entry.path.name}'")
-    article = reader(read_source(entry.path, shown), shown, reporter)
-    overrides = {k: v for k, v in (("publisher", entry.publisher), ("url", entry.url),
-                                    ("language", entry.language)) if v}
-    if overrides:
-        article = replace(article, meta=replace(article.meta, **overrides))
-    return article
-
-
-def _read_apart(entries: list[SourceEntry], strict: bool) -> tuple[list[m.Article], list[Diagnostic]]:
-    """Some sources read in a child process: the articles, and the warnings to report in order."""
-    reporter = Reporter(stream=None, strict=strict)
-    return [_read_entry(entry, reporter) for entry in entries], reporter.warnings
-
-
 def load_book(source: Path, reporter: Reporter | None = None) -> m.Book:
     """The finished model of SOURCE: read and transformed, ready for any renderer."""
     return finish_book(locate(source), reporter or Reporter())
 
 
-def finish_book(manifest: Manifest, reporter: Reporter) -> m.Book:
+def finish_book(manifest: Manifest, reporter: Reporter, cache: BuildCache | None = None) -> m.Book:
     """The model of the book a manifest describes: read, transformed, dated."""
-    book = apply_transforms(read_book(manifest, reporter), reporter)
+    book = apply_transforms(read_book(manifest, reporter, cache), reporter)
     if book.meta.date is None:
         book = replace(book, meta=replace(book.meta, date=_book_date(book)))
     return book
@@ -153,16 +107,19 @@ def build(
     timeout: float | None = None,
     split: bool = False,
     progress: Callable[[str], None] = lambda step: None,
+    use_cache: bool = True,
 ) -> list[Path]:
     """Build the requested formats; write them only when every one of them succeeded.
 
     With a strict reporter, any warning fails the build before anything is written.
+    ``use_cache`` keeps the results of costly steps in OUTDIR/.publish for the next build.
     """
     reporter = reporter or Reporter()
     strict = reporter.strict
     progress("reading sources")
     manifest = locate(source)
-    book = finish_book(manifest, reporter)
+    cache = BuildCache(cache_folder(outdir, source)) if use_cache else None
+    book = finish_book(manifest, reporter, cache)
     styles = styles_dir or default_styles_dir()
     if timeout is None:
         timeout = default_timeout(book)
@@ -177,6 +134,7 @@ def build(
         pdf_variant=pdf_variant,
         reporter=reporter,
         workdir=workdir,
+        cache=cache,
     )
     # The editor's findings are only reported: with two cores they are worked out
     # while the formats render.  With --strict they come first: a finding stops the build.
@@ -230,4 +188,6 @@ def build(
     written = [path for path, _ in rendered]
     write_build_manifest(manifest, outdir, book.meta.slug, [p for p in written if p.parent == outdir],
                          context.build_time)
+    if cache is not None:
+        cache.prune(["read", *formats])
     return written

@@ -108,10 +108,12 @@ def _page_size(value: str | None) -> str | None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--allow-remote", is_flag=True,
               help="Fetch http(s) images (public addresses only, with a timeout and a size cap).")
+@click.option("--no-cache", is_flag=True,
+              help="Do everything afresh; do not keep results for the next build in OUTDIR/.publish.")
 @click.pass_context
 def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], page_size: str | None,
           styles_dir: Path | None, pdf_variant: str, timeout: float, split: bool, strict: bool,
-          allow_remote: bool) -> None:
+          allow_remote: bool, no_cache: bool) -> None:
     """Build SOURCE (a folder, a briefing.toml or one source file; default: content)."""
     from .api import build as run_build
 
@@ -121,7 +123,7 @@ def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], pa
         try:
             written = run_build(source, outdir, formats, reporter, page_size=_page_size(page_size), pdf_variant=pdf_variant,
                                 styles_dir=styles_dir, allow_remote=allow_remote, timeout=timeout,
-                                split=split, progress=step)
+                                split=split, progress=step, use_cache=not no_cache)
         finally:
             stop()
         for path in written:

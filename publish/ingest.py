@@ -53,6 +53,11 @@ def decode(data: bytes, path: str) -> str:
 def read_source(path: Path, display: str | None = None) -> str:
     """Read and decode a source file; ``display`` is the path used in messages."""
     shown = display or str(path)
+    return decode(source_bytes(path, shown), shown)
+
+
+def source_bytes(path: Path, shown: str) -> bytes:
+    """A source file's bytes, refused when it is not a regular file or is too large."""
     try:
         if not path.is_file():
             raise InputError(Pos(shown, 1, 1), "not a regular file")
@@ -60,7 +65,6 @@ def read_source(path: Path, display: str | None = None) -> str:
         if size > MAX_SOURCE_BYTES:
             raise InputError(Pos(shown, 1, 1), f"source is {size / 1e6:.1f} MB; the limit is "
                              f"{MAX_SOURCE_BYTES // (1024 * 1024)} MiB (split it into several sources)")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(Pos(shown, 1, 1), f"cannot read: {exc.strerror}") from None
-    return decode(data, shown)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,29 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache(tmp_path_factory: pytest.TempPathFactory):
+    # Builds keep their cache (and font instances) in a folder of the test run's own,
+    # inherited by the publish commands the tests start.
+    from publish.cache import user_cache_dir
+
+    saved = os.environ.get("PUBLISH_CACHE_DIR")
+    own = tmp_path_factory.mktemp("publish-cache")
+    # The slow font instances are the same for every run: those stay shared.
+    shared_fonts = user_cache_dir() / "fonts"
+    try:
+        shared_fonts.mkdir(parents=True, exist_ok=True)
+        (own / "fonts").symlink_to(shared_fonts, target_is_directory=True)
+    except OSError:
+        pass
+    os.environ["PUBLISH_CACHE_DIR"] = str(own)
+    yield
+    if saved is None:
+        del os.environ["PUBLISH_CACHE_DIR"]
+    else:
+        os.environ["PUBLISH_CACHE_DIR"] = saved
+
+
 @pytest.fixture(autouse=True)
 def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
     # Every test builds as of one fixed moment, as a reproducible build would.
@@ -31,8 +55,6 @@ def _reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # In CI, property tests explore a fixed set of examples so that a run is
 # repeatable; locally each run explores new ones.
-import os  # noqa: E402
-
 from hypothesis import settings  # noqa: E402
 
 settings.register_profile("ci", derandomize=True, print_blob=True)

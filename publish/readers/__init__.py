@@ -24,10 +24,13 @@ READERS: dict[str, tuple[str, tuple[str, ...]]] = {
 SOURCE_EXTENSIONS: tuple[str, ...] = tuple(ext for _, exts in READERS.values() for ext in exts)
 
 
-def reader_for(filename: str) -> Reader | None:
-    """The reader for a file, chosen by its extension, or None."""
+def reader_name(filename: str) -> str | None:
+    """The name of the reader for a file, chosen by its extension, or None."""
     lower = filename.lower()
-    for module, extensions in READERS.values():
-        if lower.endswith(extensions):
-            return importlib.import_module(module).read
-    return None
+    return next((name for name, (_, extensions) in READERS.items() if lower.endswith(extensions)), None)
+
+
+def reader_for(filename: str) -> Reader | None:
+    """The reader for a file, or None; its module (and its parser) is imported only now."""
+    name = reader_name(filename)
+    return importlib.import_module(READERS[name][0]).read if name else None

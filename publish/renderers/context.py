@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache import BuildCache
 from ..diagnostics import Reporter
 from ..resources import Resources
 from ..theme import Theme
@@ -30,6 +31,8 @@ class RenderContext:
     #: Article and heading ids -> the page the PDF put them on, for the DOCX contents.
     #: Set when the PDF is built in the same run, before the DOCX.
     page_numbers: Mapping[str, int] | None = None
+    #: Where results of costly steps are kept between builds (None: not kept).
+    cache: BuildCache | None = None
 
 
 @dataclass(frozen=True)
