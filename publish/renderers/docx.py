@@ -36,6 +36,9 @@ from ..model import (
     Quote, Rule, SoftBreak, Span, Strikeout, Strong, Subscript, Superscript, Table, Text, Turn,
 )
 from ..walk import iter_nodes, plain_text, section_titles
+from ..cache import BuildCache
+from ..diagnostics import Reporter
+from . import docx_fragments as fragments
 from . import docx_package as package
 from . import ooxml
 from .context import RenderContext
@@ -169,6 +172,8 @@ class _DocxWriter:
         self._next_bookmark = 1
         self._next_footnote = 1
         self._next_drawing = 1
+        self._recording: fragments.Recording | None = None
+        self._article_context: str | None = None
 
     # -- document ------------------------------------------------------------
 
@@ -338,9 +343,76 @@ class _DocxWriter:
     # -- articles --------------------------------------------------------------
 
     def article(self, article: Article) -> None:
+        """The article's opening, text and bios; from the build cache when an earlier
+        build wrote the same article into a book with the same bookmarks and styles.
+
+        Articles with pictures are always written afresh: their image parts are not kept.
+        """
+        cache = self.ctx.cache
+        if cache is None or any(isinstance(node, Image) for node in iter_nodes(article)):
+            self._write_article(article)
+            return
+        key = cache.key(self._context_key(cache), article)
+        fragment = cache.load("docx/article", key)
+        if isinstance(fragment, fragments.Fragment):
+            self._put_back(article, fragment)
+        else:
+            cache.store("docx/article", key, self._recorded(article))
+
+    def _context_key(self, cache: BuildCache) -> str:
+        """What an article's XML depends on besides the article (ids aside: see docx_fragments)."""
+        if self._article_context is None:
+            reference = self.ctx.styles_dir / "reference.docx"
+            self._article_context = cache.key(
+                self.bookmarks, self.book.meta.language, self.geometry, self.ctx.theme,
+                self.styles.ids(), reference.read_bytes() if self.from_reference else b"")
+        return self._article_context
+
+    def _counters(self) -> fragments.Counters:
+        return fragments.Counters(self._next_bookmark, self._next_footnote, self.numbering.next_num)
+
+    def _recorded(self, article: Article) -> fragments.Fragment:
+        """Write the article, and keep a copy of what it added to the document."""
+        body, notes = self.document.element.body, self.footnotes.element
+        sect_pr = next(reversed(body))
+        body_mark, notes_mark = sect_pr.getprevious(), notes[-1]
+        start, ctx = self._counters(), self.ctx
+        recorder = Reporter(stream=None)
+        self.ctx, self._recording = dataclasses.replace(ctx, reporter=recorder), fragments.Recording()
+        try:
+            self._write_article(article)
+        finally:
+            self.ctx, recording, self._recording = ctx, self._recording, None
+        for warning in recorder.warnings:
+            ctx.reporter.warn(warning.pos, warning.message)
+        return fragments.Fragment(
+            body=fragments.serialise("w:body", fragments.following(body_mark, sect_pr)),
+            notes=fragments.serialise("w:footnotes", fragments.following(notes_mark)),
+            start=start, end=self._counters(), lists=tuple(recording.lists), links=tuple(recording.links),
+            note_numbers=dict(self.notes.numbers), warnings=tuple(recorder.warnings))
+
+    def _put_back(self, article: Article, fragment: fragments.Fragment) -> None:
+        now = self._counters()
+        parts = {fragments.BODY: self.part, fragments.NOTES: self.footnotes}
+        body, notes = fragments.put_back(fragment, now, self.numbering.ordered_list,
+                                         lambda story, url: ooxml.external_link_id(parts[story], url))
+        for node in body:
+            self.body._append(node)
+        for node in notes:
+            self.footnotes.element.append(node)
+        self._next_bookmark, self._next_footnote, _ = dataclasses.astuple(fragments.end_counters(fragment, now))
+        # as after writing it: a bio in the back matter may cite the last article's notes
+        self.notes = _ArticleNotes(self._note_definitions(article), fragments.shifted_notes(fragment, now))
+        for warning in fragment.warnings:
+            self.ctx.reporter.warn(warning.pos, warning.message)
+
+    @staticmethod
+    def _note_definitions(article: Article) -> dict[str, FootnoteDef]:
+        return {node.note_id: node for node in iter_nodes(article.blocks) if isinstance(node, FootnoteDef)}
+
+    def _write_article(self, article: Article) -> None:
         frame = _Frame(article)
-        self.notes = _ArticleNotes({node.note_id: node for node in iter_nodes(article.blocks)
-                                    if isinstance(node, FootnoteDef)})
+        self.notes = _ArticleNotes(self._note_definitions(article))
         self.opening(article, frame)
         for block in article.blocks:
             self.block(block, self.body, frame)
@@ -393,7 +465,7 @@ class _DocxWriter:
         if url:
             if publisher:
                 p.append(self._plain_run(", "))
-            link = ooxml.hyperlink(r_id=ooxml.external_link_id(self.part, url))
+            link = ooxml.hyperlink(r_id=self._external_link(self.part, url))
             link.append(self._plain_run(url, style=S.HYPERLINK))
             p.append(link)
 
@@ -457,6 +529,8 @@ class _DocxWriter:
         depth = frame.list_depth
         if isinstance(node, OrderedList):
             num_id, style = self.numbering.ordered_list(depth, node.start), S.LIST_NUMBER
+            if self._recording is not None:
+                self._recording.lists.append((depth, node.start))
         else:
             num_id, style = self.numbering.bullet_num, S.LIST_BULLET
         inner = dataclasses.replace(frame, list_depth=depth + 1)
@@ -659,7 +733,7 @@ class _DocxWriter:
                 return
             element = ooxml.hyperlink(anchor=anchor)
         else:
-            element = ooxml.hyperlink(r_id=ooxml.external_link_id(paragraph.part, node.target))
+            element = ooxml.hyperlink(r_id=self._external_link(paragraph.part, node.target))
         if node.title:
             element.set(qn("w:tooltip"), clean_text(node.title))
         target.append(element)
@@ -729,6 +803,13 @@ class _DocxWriter:
         first.pPr.getnext().addnext(self._plain_run(" "))
 
     # -- helpers -----------------------------------------------------------------
+
+    def _external_link(self, part, url: str) -> str:
+        r_id = ooxml.external_link_id(part, url)
+        if self._recording is not None:
+            story = fragments.BODY if part is self.part else fragments.NOTES
+            self._recording.links.append((story, url, r_id))
+        return r_id
 
     def _text_paragraph(self, style: str, value: str) -> DocxParagraph:
         paragraph = self.body.add_paragraph(self.styles.id(style))

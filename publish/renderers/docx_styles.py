@@ -310,6 +310,10 @@ class StyleSheet:
     def id(self, name: str) -> str:
         return self._ids[name]
 
+    def ids(self) -> dict[str, str]:
+        """Every style's id, by the renderer's name for it."""
+        return dict(self._ids)
+
     def space_before(self, style_id: str) -> float:
         """The space a style of the renderer's sets before a paragraph, in points (0 if unknown)."""
         return self._space_before.get(style_id, 0)

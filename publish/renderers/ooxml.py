@@ -350,6 +350,10 @@ class Numbering:
             self.root.append(node)
         return num_id
 
+    @property
+    def next_num(self) -> int:
+        return self._next_num
+
     def ordered_list(self, level: int, start: int) -> int:
         """A new numbering instance, so that this list counts from ``start`` again."""
         return self.add_num(self.ordered_abstract, level, start)

@@ -1,0 +1,201 @@
+"""The build cache: a rebuild reuses what did not change and writes what a fresh build writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from publish import api, reading
+from publish.cache import BuildCache, folder_for
+from publish.diagnostics import Reporter
+from publish.renderers import docx as docx_renderer
+from publish.serialize import to_json
+
+ARTICLE = """---
+title: Article {n}
+date: 2025-03-{n:02d}
+author: Ann Author
+---
+
+An opening with a note.[^a] It cites [the next article](#article-{next}) and [a site](https://example.org/{n}).
+
+## Section {n}
+
+1. first
+2. second [elsewhere](https://example.org/shared)
+
+The note again[^a] and one more.[^b] A link [to nowhere](#no-such-place).
+
+[^a]: Note a of {n}, see [the source](https://example.org/note/{n}).
+[^b]: Note b of {n}.
+"""
+
+UNDATED = """---
+title: Without a date
+---
+
+Text of a note with no author.
+"""
+
+
+def write_book(folder: Path, count: int = 4) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "briefing.toml").write_text('title = "Cache book"\nslug = "cache-book"\n')
+    for n in range(1, count + 1):
+        (folder / f"2025-03-{n:02d}-article-{n}.md").write_text(ARTICLE.format(n=n, next=n % count + 1))
+    (folder / "undated.md").write_text(UNDATED)
+    return folder
+
+
+def build(source: Path, outdir: Path, use_cache: bool = True) -> tuple[dict[str, bytes], list[str]]:
+    reporter = Reporter(stream=None)
+    written = api.build(source, outdir, formats=["epub", "docx"], reporter=reporter, use_cache=use_cache)
+    return {path.suffix: path.read_bytes() for path in written}, [str(w) for w in reporter.warnings]
+
+
+def change_first_article(source: Path) -> None:
+    """One more note, list and link: every later article's ids in the DOCX move."""
+    first = source / "2025-03-01-article-1.md"
+    first.write_text(first.read_text().replace(
+        "## Section 1", "A new note.[^c]\n\n1. new\n2. list [new site](https://example.org/new)\n\n"
+                        "[^c]: The new note.\n\n## Section 1"))
+
+
+@pytest.fixture
+def written_articles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the articles the DOCX renderer writes afresh."""
+    written: list[str] = []
+    original = docx_renderer._DocxWriter._write_article
+
+    def spy(self, article):
+        written.append(article.id)
+        return original(self, article)
+
+    monkeypatch.setattr(docx_renderer._DocxWriter, "_write_article", spy)
+    return written
+
+
+@pytest.fixture
+def parsed_sources(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the sources a reader parses."""
+    parsed: list[str] = []
+    original = reading.reader_for
+
+    def spy(name: str):
+        parsed.append(name)
+        return original(name)
+
+    monkeypatch.setattr(reading, "reader_for", spy)
+    return parsed
+
+
+def test_a_rebuild_after_a_change_is_the_fresh_build_byte_for_byte(
+        tmp_path: Path, written_articles: list[str], parsed_sources: list[str]) -> None:
+    source = write_book(tmp_path / "src")
+    first, first_warnings = build(source, tmp_path / "out")
+    assert len(written_articles) == 5 and len(parsed_sources) == 5
+    assert any("no-such-place" in w for w in first_warnings)  # warnings worth replaying
+
+    change_first_article(source)
+    written_articles.clear()
+    parsed_sources.clear()
+    again, warnings = build(source, tmp_path / "out")
+    assert parsed_sources == ["2025-03-01-article-1.md"]
+    assert written_articles == ["article-1"]
+
+    fresh, fresh_warnings = build(source, tmp_path / "fresh", use_cache=False)
+    assert again[".docx"] == fresh[".docx"]
+    assert again[".epub"] == fresh[".epub"]
+    assert warnings == fresh_warnings
+    assert again[".docx"] != first[".docx"]
+
+
+def test_an_unchanged_rebuild_reads_and_writes_no_article(
+        tmp_path: Path, written_articles: list[str], parsed_sources: list[str]) -> None:
+    source = write_book(tmp_path / "src")
+    first, first_warnings = build(source, tmp_path / "out")
+    written_articles.clear()
+    parsed_sources.clear()
+    again, warnings = build(source, tmp_path / "out")
+    assert (written_articles, parsed_sources) == ([], [])
+    assert again == first
+    assert warnings == first_warnings  # the readers' and renderers' warnings come back with the results
+
+
+def test_the_model_from_the_cache_is_the_fresh_model(tmp_path: Path) -> None:
+    source = write_book(tmp_path / "src")
+    cache = BuildCache(tmp_path / "cache")
+    from publish.manifest import locate
+
+    filled = api.finish_book(locate(source), Reporter(stream=None), cache)
+    from_cache = api.finish_book(locate(source), Reporter(stream=None), cache)
+    fresh = api.finish_book(locate(source), Reporter(stream=None))
+    assert to_json(from_cache) == to_json(fresh) == to_json(filled)
+
+
+def test_a_damaged_entry_is_recomputed(tmp_path: Path, written_articles: list[str]) -> None:
+    source = write_book(tmp_path / "src")
+    first, _ = build(source, tmp_path / "out")
+    entries = [p for p in folder_for(tmp_path / "out", source).rglob("*") if p.is_file()]
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"not a pickle")
+    written_articles.clear()
+    again, _ = build(source, tmp_path / "out")
+    assert again == first
+    assert len(written_articles) == 5
+
+
+def test_entries_no_longer_used_are_removed(tmp_path: Path) -> None:
+    source = write_book(tmp_path / "src")
+    build(source, tmp_path / "out")
+    folder = folder_for(tmp_path / "out", source)
+    stale = folder / "read" / "stale"
+    stale.write_bytes(b"old")
+    os.utime(stale, (1, 1))
+    kept = sorted(p.name for p in (folder / "read").iterdir() if p != stale)
+    (source / "undated.md").unlink()
+    build(source, tmp_path / "out")
+    left = sorted(p.name for p in (folder / "read").iterdir())
+    assert "stale" not in left
+    assert len(left) == 4 and set(left) < set(kept)  # the removed source's entry went too
+
+
+def test_without_the_cache_nothing_is_kept(tmp_path: Path) -> None:
+    source = write_book(tmp_path / "src")
+    build(source, tmp_path / "out", use_cache=False)
+    assert not folder_for(tmp_path / "out", source).exists()
+    assert not [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+
+
+def test_other_code_means_other_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    import publish.cache
+
+    before = BuildCache.key("same input")
+    monkeypatch.setattr(publish.cache, "code_salt", lambda: "another version of the toolkit")
+    assert BuildCache.key("same input") != before
+
+
+def test_sources_read_by_several_processes_are_kept_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed_sources: list[str]) -> None:
+    from publish.manifest import locate
+
+    source = tmp_path / "src"
+    source.mkdir()
+    count = reading.PARALLEL_READING_FROM + 3
+    for index in range(count):
+        (source / f"2025-01-{index % 28 + 1:02d}-post-{index:03d}.md").write_text(
+            f"---\ntitle: Post {index}\n---\n\nText of post {index}.\n\n{{% include note-{index}.html %}}\n",
+            encoding="utf-8")
+    monkeypatch.setenv("PUBLISH_JOBS", "2")
+    cache = BuildCache(tmp_path / "cache")
+    first = Reporter(stream=None)
+    book = api.finish_book(locate(source), first, cache)
+    assert len(list((tmp_path / "cache" / "read").iterdir())) == count
+    parsed_sources.clear()
+    again = Reporter(stream=None)
+    assert to_json(api.finish_book(locate(source), again, cache)) == to_json(book)
+    assert parsed_sources == []
+    assert again.warnings == first.warnings and first.warnings  # the includes, in source order
