@@ -150,8 +150,11 @@ def code_salt() -> str:
             digest.update(str(path.relative_to(package)).encode() + b"\0")
             digest.update(path.read_bytes())
     # A distribution's metadata folder is named after its version: listing them is
-    # enough to see an upgrade, and costs one directory read per search path entry.
+    # enough to see an upgrade, and costs one directory read per library folder.
+    # (Only those: the script's folder and the working one are on the path too.)
     for entry in sys.path:
+        if Path(entry).name not in ("site-packages", "dist-packages"):
+            continue
         try:
             names = sorted(name for name in os.listdir(entry or ".") if name.endswith((".dist-info", ".egg-info")))
         except OSError:
