@@ -26,6 +26,27 @@ from .timelimit import timed_out
 
 T = TypeVar("T")
 
+#: The parent's ends of the pipes its children answer on.  A child closes every one it
+#: inherited: holding the reading end of its own pipe, a child whose parent was killed
+#: would wait forever to write its result instead of failing and exiting.
+_OPEN_RECEIVERS: set[Connection] = set()
+
+
+def _pipe(fork) -> tuple[Connection, Connection]:
+    receive, send = fork.Pipe(duplex=False)
+    _OPEN_RECEIVERS.add(receive)
+    return receive, send
+
+
+def _close(receive: Connection) -> None:
+    _OPEN_RECEIVERS.discard(receive)
+    receive.close()
+
+
+def _in_child() -> None:
+    for receive in list(_OPEN_RECEIVERS):
+        _close(receive)
+
 
 def jobs() -> int:
     """How many processes may work at once: PUBLISH_JOBS, else the cores this process may use.
@@ -63,7 +84,7 @@ def run_all(name: str, tasks: Sequence[Callable[[], T]], workers: int) -> list[T
     try:
         while len(results) < len(tasks):
             for index, task in itertools.islice(waiting, workers - len(running)):
-                receive, send = fork.Pipe(duplex=False)
+                receive, send = _pipe(fork)
                 process = fork.Process(target=_run_in_child, args=(task, send), daemon=True)
                 process.start()
                 send.close()
@@ -75,11 +96,12 @@ def run_all(name: str, tasks: Sequence[Callable[[], T]], workers: int) -> list[T
         for receive, (_, process) in running.items():
             process.kill()
             process.join()
-            receive.close()
+            _close(receive)
     return [results[index] for index in range(len(tasks))]
 
 
 def _run_in_child(task: Callable[[], object], send: Connection) -> None:
+    _in_child()
     try:
         send.send(("ok", task()))
     except (BuildError, InputError) as exc:  # raised again by the parent, as they are
@@ -97,7 +119,7 @@ def _receive(name: str, receive: Connection, process: multiprocessing.process.Ba
         process.join()
         raise BuildError(name, f"a {name} worker stopped unexpectedly (exit status {process.exitcode})") from None
     finally:
-        receive.close()
+        _close(receive)
     process.join()
     if status == "raise":
         raise payload
@@ -114,7 +136,7 @@ class ChildRender:
         # fork, not spawn: the child shares the parent's book and renderer as they are, unpickled
         fork = multiprocessing.get_context("fork")
         self.name = name
-        self.receive, send = fork.Pipe(duplex=False)
+        self.receive, send = _pipe(fork)
         self.process = fork.Process(target=_render_in_child, args=(renderer, book, context, send), daemon=True)
         self.process.start()
         send.close()
@@ -130,6 +152,7 @@ class ChildRender:
             raise BuildError(self.name, f"the {self.name} child process stopped unexpectedly "
                                         f"(exit status {self.process.exitcode})") from None
         self.process.join()
+        _close(self.receive)
         for diagnostic in warnings:
             reporter.warn(diagnostic.pos, diagnostic.message)
         if status != "ok":
@@ -140,9 +163,11 @@ class ChildRender:
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
+        _close(self.receive)
 
 
 def _render_in_child(renderer: Renderer, book: Book, context: RenderContext, send) -> None:
+    _in_child()
     reporter = Reporter(stream=None, strict=context.reporter.strict)
     context.resources.reporter = reporter  # the child's own copy of the resources
     try:

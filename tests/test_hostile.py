@@ -278,6 +278,23 @@ def test_a_build_killed_during_pdf_layout_leaves_the_previous_outputs(tmp_path: 
     assert process.returncode == -signal.SIGKILL
     after = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.is_file()}
     assert after == before
+    # Its children (the EPUB, the lint) find no one to hand their result to, and exit.
+    deadline = time.monotonic() + 60
+    while _processes_in(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _processes_in(tmp_path)
+
+
+def _processes_in(folder: Path) -> list[int]:
+    """The processes working in ``folder``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and Path(os.readlink(entry / "cwd")) == folder.resolve():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
 
 
 # ------------------------------------------------------------------ pathological input
