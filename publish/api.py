@@ -29,7 +29,7 @@ from .transforms import apply_transforms
 
 
 def _lint(book: m.Book, context: RenderContext) -> list[Diagnostic]:
-    return lint(book)
+    return lint(book, context.cache)
 
 
 def _report(findings: Iterable[Diagnostic], reporter: Reporter) -> None:
@@ -58,7 +58,7 @@ def load_book(source: Path, reporter: Reporter | None = None) -> m.Book:
 
 def finish_book(manifest: Manifest, reporter: Reporter, cache: BuildCache | None = None) -> m.Book:
     """The model of the book a manifest describes: read, transformed, dated."""
-    book = apply_transforms(read_book(manifest, reporter, cache), reporter)
+    book = apply_transforms(read_book(manifest, reporter, cache), reporter, cache)
     if book.meta.date is None:
         book = replace(book, meta=replace(book.meta, date=_book_date(book)))
     return book
@@ -142,7 +142,7 @@ def build(
     if parallel.available() and not strict:
         editorial = ChildRender("lint", _lint, book, context)
     else:
-        _report(lint(book), reporter)
+        _report(lint(book, cache), reporter)
         if strict and reporter.warnings:
             raise BuildError(str(source), f"{len(reporter.warnings)} warning(s) with --strict")
     rendered: list[tuple[Path, bytes]] = []
@@ -189,5 +189,5 @@ def build(
     write_build_manifest(manifest, outdir, book.meta.slug, [p for p in written if p.parent == outdir],
                          context.build_time)
     if cache is not None:
-        cache.prune(["read", *formats])
+        cache.prune(["read", "transform", "lint", *formats])
     return written

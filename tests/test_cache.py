@@ -199,3 +199,17 @@ def test_sources_read_by_several_processes_are_kept_too(
     assert to_json(api.finish_book(locate(source), again, cache)) == to_json(book)
     assert parsed_sources == []
     assert again.warnings == first.warnings and first.warnings  # the includes, in source order
+
+
+@pytest.mark.parametrize("source", [Path("content"), Path("tests/lint")])
+def test_findings_from_the_cache_are_the_fresh_findings(tmp_path: Path, source: Path) -> None:
+    from publish.lint import lint
+
+    root = Path(__file__).resolve().parent.parent
+    book = api.load_book(root / source, Reporter(stream=None))
+    cache = BuildCache(tmp_path / "cache")
+    fresh = lint(book)
+    assert fresh  # both have findings to keep
+    assert lint(book, cache) == fresh
+    assert list((tmp_path / "cache" / "lint").iterdir())
+    assert lint(book, cache) == fresh

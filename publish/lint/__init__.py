@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
+from ..cache import BuildCache, memoised
 from ..diagnostics import Diagnostic
-from ..model import Book
+from ..model import Article, Book
 from . import checks
 
 Check = Callable[[Book], Iterator[Diagnostic]]
@@ -26,11 +28,28 @@ CHECKS: tuple[tuple[str, Check], ...] = (
 )
 
 
-def lint(book: Book) -> list[Diagnostic]:
+#: The checks that look at each article on its own: with a build cache, each article's
+#: findings are kept.  The others look across the book.
+PER_ARTICLE = frozenset({"metadata", "repetition", "heading-levels", "empty-sections", "images",
+                         "bare-links", "speakers"})
+
+
+def lint(book: Book, cache: BuildCache | None = None) -> list[Diagnostic]:
     """Every finding, in source order within each check."""
-    found: list[Diagnostic] = []
-    for _, check in CHECKS:
-        for diagnostic in check(book):
-            if diagnostic not in found:
-                found.append(diagnostic)
-    return found
+    kept = None
+    if cache is not None:
+        kept = [memoised(cache, "lint", lambda a=article: _article_findings(book, a), book.meta, article)
+                for article in book.articles]
+    found: dict[Diagnostic, None] = {}  # in order, each once
+    for name, check in CHECKS:
+        if kept is not None and name in PER_ARTICLE:
+            findings: Iterable[Diagnostic] = (d for article in kept for d in article[name])
+        else:
+            findings = check(book)
+        found.update(dict.fromkeys(findings))
+    return list(found)
+
+
+def _article_findings(book: Book, article: Article) -> dict[str, list[Diagnostic]]:
+    alone = replace(book, articles=(article,))
+    return {name: list(check(alone)) for name, check in CHECKS if name in PER_ARTICLE}
