@@ -960,3 +960,18 @@ def test_libreoffice_pdf_holds_every_paragraph(name, libreoffice_pdfs, request):
     full = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
     assert re.search(r"Page 3 of \d+", full)  # fields in the footer survive
+
+
+def test_the_package_holds_what_python_docx_would_save() -> None:
+    """package_bytes() writes python-docx's parts once, instead of saving and re-zipping."""
+    document = docx.Document()
+    document.add_paragraph("Text with a link target").add_run(" and a run")
+    document.add_page_break()
+    saved = io.BytesIO()
+    document.save(saved)
+    with zipfile.ZipFile(saved) as archive:
+        expected = {name: archive.read(name) for name in archive.namelist()}
+    with zipfile.ZipFile(io.BytesIO(package.package_bytes(document, BUILD_TIME))) as archive:
+        assert archive.namelist()[0] == "[Content_Types].xml"
+        assert {name: archive.read(name) for name in archive.namelist()} == expected
+        assert {info.date_time for info in archive.infolist()} == {package.zip_timestamp(BUILD_TIME)}

@@ -71,9 +71,7 @@ def render(book: Book, ctx: RenderContext, *, page_numbers: Mapping[str, int] | 
     document = docx.Document(str(reference) if from_reference else None)
     _DocxWriter(book, ctx, document, from_reference=from_reference,
                 page_numbers=page_numbers or ctx.page_numbers or {}).write()
-    saved = io.BytesIO()
-    document.save(saved)
-    return package.reproducible_zip(saved.getvalue(), ctx.build_time)
+    return package.package_bytes(document, ctx.build_time)
 
 
 # --------------------------------------------------------------- small types
@@ -178,6 +176,7 @@ class _DocxWriter:
     # -- document ------------------------------------------------------------
 
     def write(self) -> None:
+        package.drop_revision_ids(self.document.element)  # the template's: the text has none
         self._page_setup(self.document.element.body.get_or_add_sectPr())
         self.cover()
         self._end_section()

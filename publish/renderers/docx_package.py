@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterable
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 
 from ..model import Book
@@ -226,8 +227,10 @@ def replace_theme(document, theme) -> None:
 
 
 def drop_template_leftovers(document) -> None:
-    """Revision ids everywhere, and the thumbnail, custom XML and stylesWithEffects parts."""
-    for root in (document.styles.element, document.element, document.settings.element):
+    """Revision ids in the styles and settings, and the thumbnail, custom XML and
+    stylesWithEffects parts.  (The document's own come from the template alone: they
+    are dropped before the text is written, see :func:`drop_revision_ids`.)"""
+    for root in (document.styles.element, document.settings.element):
         drop_revision_ids(root)
     drop_relationships(document.part.package.rels, _UNWANTED_TEMPLATE_PARTS)
     drop_relationships(document.part.rels, _UNWANTED_TEMPLATE_PARTS)
@@ -263,15 +266,36 @@ def zip_timestamp(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
     return (when.year, when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
 
 
-def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
-    """Rewrite a zip with fixed timestamps, permissions and entry order.
+def package_bytes(document, when: dt.datetime) -> bytes:
+    """The document as a reproducible DOCX: python-docx's parts, zipped once.
+
+    ``Document.save`` would deflate every part, only for the reproducible zip to
+    inflate and deflate them again; this hands python-docx's package writer a
+    sink that keeps each part's bytes instead of a zip file.
+    """
+    opc_package = document.part.package
+    for part in opc_package.parts:
+        part.before_marshal()
+    entries: dict[str, bytes] = {}
+
+    class Sink:  # what PackageWriter writes through: a zip file's write()
+        @staticmethod
+        def write(pack_uri, blob: bytes) -> None:
+            entries[pack_uri.membername] = blob
+
+    PackageWriter._write_content_types_stream(Sink, opc_package.parts)
+    PackageWriter._write_pkg_rels(Sink, opc_package.rels)
+    PackageWriter._write_parts(Sink, opc_package.parts)
+    return zip_entries(entries, when)
+
+
+def zip_entries(entries: dict[str, bytes], when: dt.datetime) -> bytes:
+    """A zip of ``entries`` with fixed timestamps and permissions.
 
     ``[Content_Types].xml`` comes first (some readers sniff it there), then the
     other entries by name.
     """
     stamp = zip_timestamp(when)
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = {name: source.read(name) for name in source.namelist()}
     order = sorted(entries, key=lambda name: (name != "[Content_Types].xml", name))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
