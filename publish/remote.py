@@ -8,7 +8,6 @@ checked before a byte is requested.
 
 from __future__ import annotations
 
-import http.client
 import ipaddress
 import socket
 from collections.abc import Callable
@@ -75,6 +74,8 @@ class RemotePolicy:
         refused = [a for a in addresses if not self.allowed(a)]
         if refused or not addresses:
             raise RemoteRefused(f"{parts.hostname} resolves to a non-public address ({', '.join(refused) or 'none'})")
+        import http.client  # only a build that fetches images needs it
+
         # Connect to the address we checked, not to the name again, so that a
         # second DNS answer cannot point the request inward.
         connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
