@@ -35,7 +35,7 @@ from ..model import (
     FootnoteRef, Heading, Image, Inline, LineBreak, Link, OrderedList, Paragraph, Person, Pos,
     Quote, Rule, SoftBreak, Span, Strikeout, Strong, Subscript, Superscript, Table, Text, Turn,
 )
-from ..walk import iter_nodes, plain_text, section_titles
+from ..walk import iter_nodes, plain_text
 from ..cache import BuildCache
 from ..diagnostics import Reporter
 from . import docx_fragments as fragments
@@ -137,6 +137,30 @@ class _Format:
     language: str = ""  # the article's language where it differs from the book's
 
 
+class _Walked:
+    """An article's nodes, walked once for every use the writer has for them."""
+
+    def __init__(self, article: Article) -> None:
+        self.meta = list(iter_nodes(article.meta))
+        # block by block: the flow leaves out the footnote texts, which are blocks of their own
+        self.blocks = [(block, list(iter_nodes(block))) for block in article.blocks]
+
+    def everything(self, article: Article) -> Iterable:
+        """As ``iter_nodes(article)`` gives them."""
+        yield article
+        yield from self.meta
+        for _, nodes in self.blocks:
+            yield from nodes
+        if article.pos is not None:
+            yield article.pos
+
+    def in_blocks(self) -> Iterable:
+        return (node for _, nodes in self.blocks for node in nodes)
+
+    def in_flow(self) -> Iterable:
+        return (node for block, nodes in self.blocks if not isinstance(block, FootnoteDef) for node in nodes)
+
+
 @dataclasses.dataclass
 class _ArticleNotes:
     """The footnotes of the article being written, and the Word notes made of them so far."""
@@ -163,6 +187,7 @@ class _DocxWriter:
         self.numbering = ooxml.Numbering(self.part.numbering_part.element, keep_existing=from_reference)
         self.footnotes = ooxml.add_footnotes_part(self.part)
         self.body = _Story(document.element.body, _PartOwner(self.part))
+        self.walked = {id(article): _Walked(article) for article in book.articles}  # the book holds them
         if from_reference:
             document.element.body.clear_content()
         self.bookmarks = self._bookmark_names()
@@ -331,7 +356,7 @@ class _DocxWriter:
     def _toc_entries(self) -> Iterable[tuple[int, str, str]]:
         for article in self.book.articles:
             yield 1, clean_text(article.meta.title), article.id
-            for node in _body_nodes(article.blocks):
+            for node in self.walked[id(article)].in_flow():
                 if isinstance(node, Heading) and node.level <= _TOC_LEVELS:
                     yield max(node.level, 2), clean_text(plain_text(node.children)), node.id
         if self.book.people:
@@ -348,7 +373,7 @@ class _DocxWriter:
         Articles with pictures are always written afresh: their image parts are not kept.
         """
         cache = self.ctx.cache
-        if cache is None or any(isinstance(node, Image) for node in iter_nodes(article)):
+        if cache is None or any(isinstance(node, Image) for node in self.walked[id(article)].everything(article)):
             self._write_article(article)
             return
         key = cache.key(self._context_key(cache), article)
@@ -405,9 +430,8 @@ class _DocxWriter:
         for warning in fragment.warnings:
             self.ctx.reporter.warn(warning.pos, warning.message)
 
-    @staticmethod
-    def _note_definitions(article: Article) -> dict[str, FootnoteDef]:
-        return {node.note_id: node for node in iter_nodes(article.blocks) if isinstance(node, FootnoteDef)}
+    def _note_definitions(self, article: Article) -> dict[str, FootnoteDef]:
+        return {node.note_id: node for node in self.walked[id(article)].in_blocks() if isinstance(node, FootnoteDef)}
 
     def _write_article(self, article: Article) -> None:
         frame = _Frame(article)
@@ -602,7 +626,7 @@ class _DocxWriter:
     def people(self) -> None:
         """Everyone in the book, by family name: their part in each article, affiliations and bio."""
         self._back_heading(PEOPLE_ID, PEOPLE_TITLE)
-        titles = section_titles(self.book)
+        titles = self._section_titles()
         homes = {a.id: a for a in self.book.articles}
         for entry in self.book.people:
             person = entry.person
@@ -627,7 +651,7 @@ class _DocxWriter:
     def abbreviations(self) -> None:
         """Each abbreviation, its expansion, and a link to the section where it is first used."""
         self._back_heading(ABBREVIATIONS_ID, ABBREVIATIONS_TITLE)
-        titles = section_titles(self.book)
+        titles = self._section_titles()
         for entry in self.book.abbreviations:
             p = self.body.add_paragraph(self.styles.id(S.ABBREVIATION))._p
             self._run(p, _Format(bold=True), entry.short)
@@ -843,12 +867,20 @@ class _DocxWriter:
         self._next_bookmark += 1
         return mark_id
 
+    def _section_titles(self) -> dict[str, str]:
+        """As :func:`~publish.walk.section_titles` gives them."""
+        titles = {a.id: a.meta.title for a in self.book.articles}
+        titles.update({n.id: plain_text(n.children) for a in self.book.articles
+                       for n in self.walked[id(a)].in_blocks() if isinstance(n, Heading) and n.id})
+        return titles
+
     def _bookmark_names(self) -> dict[str, str]:
         """Bookmark names for every article and heading id, unique even where ids differ
         only in characters Word refuses (the later one, in book order, gets a hash)."""
         names: dict[str, str] = {}
         taken: set[str] = set()
-        ids = [n.id for n in iter_nodes(self.book.articles) if isinstance(n, (Article, Heading))]
+        ids = [n.id for a in self.book.articles for n in self.walked[id(a)].everything(a)
+               if isinstance(n, (Article, Heading))]
         ids += [entry.person.id for entry in self.book.people]
         ids += [PEOPLE_ID] if self.book.people else []
         ids += [ABBREVIATIONS_ID] if self.book.abbreviations else []
@@ -869,14 +901,6 @@ class _DocxWriter:
 def format_date(date: dt.date) -> str:
     """``23 October 2025``: unambiguous everywhere, and independent of the locale."""
     return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
-
-
-def _body_nodes(blocks) -> Iterable:
-    """The nodes of an article's flow, leaving out footnote texts."""
-    for block in blocks:
-        if isinstance(block, FootnoteDef):
-            continue
-        yield from iter_nodes(block)
 
 
 def _note_bookmark(note_id: int) -> str:
