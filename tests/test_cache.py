@@ -213,3 +213,46 @@ def test_findings_from_the_cache_are_the_fresh_findings(tmp_path: Path, source: 
     assert lint(book, cache) == fresh
     assert list((tmp_path / "cache" / "lint").iterdir())
     assert lint(book, cache) == fresh
+
+
+def test_epub_documents_come_from_the_cache_while_their_links_hold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from publish.renderers import html
+
+    written: list[str] = []
+    original = html.article_view
+
+    def spy(article, *args, with_body: bool = True, **kwargs):
+        if with_body:
+            written.append(article.id)
+        return original(article, *args, with_body=with_body, **kwargs)
+
+    monkeypatch.setattr(html, "article_view", spy)
+    source = write_book(tmp_path / "src")
+
+    def epub() -> tuple[bytes, list[str]]:
+        reporter = Reporter(stream=None)
+        [path] = api.build(source, tmp_path / "out", formats=["epub"], reporter=reporter)
+        return path.read_bytes(), [str(w) for w in reporter.warnings]
+
+    epub()
+    written.clear()
+    change_first_article(source)
+    assert epub()[0] and written == ["article-1"]
+    # A new heading in article 3 moves no link: article 2 links to article 3 by its id.
+    third = source / "2025-03-03-article-3.md"
+    third.write_text(third.read_text().replace("## Section 3", "## A new section\n\nText.\n\n## Section 3"))
+    written.clear()
+    again = epub()
+    assert written == ["article-3"]
+    (tmp_path / "out" / "cache-book.epub").unlink()
+    reporter = Reporter(stream=None)
+    [fresh] = api.build(source, tmp_path / "fresh", formats=["epub"], reporter=reporter, use_cache=False)
+    assert again == (fresh.read_bytes(), [str(w) for w in reporter.warnings])
+    # An article whose links lead elsewhere now is written again: article 4 links to
+    # #article-1, which a new title takes away.
+    first = source / "2025-03-01-article-1.md"
+    first.write_text(first.read_text().replace("title: Article 1", "title: Article one"))
+    written.clear()
+    epub()
+    assert sorted(written) == ["article-4", "article-one"]

@@ -76,7 +76,7 @@ def render(book: Book, ctx: RenderContext) -> bytes:
     package = epub.EpubBook()
     images = _ImageRegistry(package, ctx)
     docs = html.epub_documents(book, ctx.build_time, images.url, ctx.reporter,
-                               cover_image=COVER_IMAGE, stylesheet=STYLESHEET)
+                               cover_image=COVER_IMAGE, stylesheet=STYLESHEET, cache=ctx.cache)
     fonts = embedded_fonts(ctx, book_characters(docs, ctx.cache), ctx.build_time)
     for font in fonts:
         package.add_item(epub.EpubItem(uid=f"font-{PurePosixPath(font.file_name).stem}",
@@ -418,8 +418,9 @@ def _font(theme: Theme, role: str, size: int, weight: int) -> ImageFont.ImageFon
 
 def _write(package: epub.EpubBook, ctx: RenderContext) -> bytes:
     out = io.BytesIO()
+    # compresslevel 0: deterministic_zip compresses the entries, once
     options = {"mtime": ctx.build_time.astimezone(dt.timezone.utc), "raise_exceptions": True,
-               "epub2_guide": False, "epub3_pages": False, "landmark_title": "Landmarks"}
+               "epub2_guide": False, "epub3_pages": False, "landmark_title": "Landmarks", "compresslevel": 0}
     if not epub.write_epub(out, package, options):
         raise BuildError("epub", "ebooklib could not write the EPUB")
     return out.getvalue()

@@ -24,7 +24,8 @@ from typing import Literal, assert_never
 import jinja2
 from markupsafe import Markup, escape
 
-from ..diagnostics import Reporter
+from ..cache import BuildCache
+from ..diagnostics import Diagnostic, Reporter
 from ..model import (
     Article,
     Block,
@@ -902,50 +903,105 @@ def article_file_name(index: int, article: Article) -> str:
     return f"{index + 1:02d}-{css_class(article.id)[:48]}.xhtml"
 
 
+@dataclass(frozen=True)
+class _ArticlePage:
+    """An article's EPUB document as a build wrote it, with what it took from the rest of
+    the book (the hrefs of the ids it links to) and the warnings it gave."""
+
+    xhtml: str
+    hrefs: tuple[tuple[str, str], ...]
+    warnings: tuple[Diagnostic, ...]
+
+
 def epub_documents(book: Book, build_time: dt.datetime, image_url: Callable[[Image, Pos], str | None],
-                   reporter: Reporter, cover_image: str, stylesheet: str) -> EpubDocuments:
-    """The cover, the at-a-glance page and one XHTML document per article."""
+                   reporter: Reporter, cover_image: str, stylesheet: str,
+                   cache: BuildCache | None = None) -> EpubDocuments:
+    """The cover, the at-a-glance page and one XHTML document per article.
+
+    With a build cache, an article's document is kept with the hrefs it used; a later
+    build takes it as it is when the article and those hrefs are unchanged.  (Articles
+    with pictures are written afresh: their images must be added to the package.)
+    """
     known_ids = _known_ids(book, reporter)
     files = [article_file_name(i, a) for i, a in enumerate(book.articles)]
     current: list[int] = [0]
+    warn_to: list[Reporter] = [reporter]
 
-    def href_for_id(anchor: str) -> str:
+    def href(anchor: str) -> str | None:
         index = known_ids.get(anchor)
         if index is None:
-            reporter.warn(Pos("book"), f"link to an unknown id: #{anchor}")
-            return f"#{anchor}"
+            return None
         if index == PEOPLE_INDEX:
             return f"{PEOPLE_FILE}#{anchor}"
         if index == current[0]:
             return f"#{anchor}"
         return f"{files[index]}#{anchor}"
 
+    def href_for_id(anchor: str) -> str:
+        found = href(anchor)
+        if found is None:
+            warn_to[0].warn(Pos("book"), f"link to an unknown id: #{anchor}")
+        return found or f"#{anchor}"
+
     target = Target("epub", image_url, href_for_id)
-    views = []
+    people = sorted(c.person.id for c in book.people)
+    views, pages = [], []
     for index, article in enumerate(book.articles):
         current[0] = index
-        views.append(article_view(article, book, target, files[index], reporter))
+        key = None
+        if cache is not None and not any(isinstance(n, Image) for n in iter_nodes(article)):
+            key = cache.key(article, files[index], book.meta.language, people, stylesheet)
+        kept = cache.load("epub/article", key) if key else None
+        if isinstance(kept, _ArticlePage) and all((href(a) or f"#{a}") == h for a, h in kept.hrefs):
+            # the page as it is; its view only for the contents, the glance page and the nav
+            warn_to[0] = Reporter(stream=None)
+            views.append(article_view(article, book, target, files[index], warn_to[0], with_body=False))
+            for warning in kept.warnings:
+                reporter.warn(warning.pos, warning.message)
+            pages.append(kept.xhtml)
+            warn_to[0] = reporter
+            continue
+        used: list[tuple[str, str]] = []
+        recorder = warn_to[0] = Reporter(stream=None)
+
+        def recording_href(anchor: str) -> str:
+            used.append((anchor, href_for_id(anchor)))
+            return used[-1][1]
+
+        view = article_view(article, book, replace(target, href_for_id=recording_href), files[index], recorder)
+        warn_to[0] = reporter
+        for warning in recorder.warnings:
+            reporter.warn(warning.pos, warning.message)
+        xhtml = _epub_page(stylesheet, view.title, view.lang, "article", article=view)
+        if key:
+            cache.store("epub/article", key, _ArticlePage(xhtml, tuple(dict.fromkeys(used)),
+                                                          tuple(recorder.warnings)))
+        views.append(view)
+        pages.append(xhtml)
     # Section hrefs in the nav and the glance page point from outside each article.
     current[0] = -1
     views = [_with_outside_hrefs(view, files[i]) for i, view in enumerate(views)]
     view = book_view(book, views, build_time, target, reporter)
 
     def page(file_name: str, title: str, lang: str, content_template: str, **values: object) -> EpubDocument:
-        xhtml = render_template("epub_page.xhtml.j2", title=title, lang=lang, stylesheet=stylesheet,
-                                content_template=content_template, book=view, **values)
-        return EpubDocument(file_name, title, xhtml)
+        return EpubDocument(file_name, title, _epub_page(stylesheet, title, lang, content_template,
+                                                         book=view, **values))
 
     cover = page(COVER_FILE, view.title, view.lang, "cover", cover_image=cover_image)
     glance = page(GLANCE_FILE, "At a glance", view.lang, "glance")
-    articles = tuple(
-        page(a.href, a.title, a.lang, "article", article=a) for a in views
-    )
+    articles = tuple(EpubDocument(a.href, a.title, xhtml) for a, xhtml in zip(views, pages, strict=True))
     back = []
     if view.contributors:
         back.append(page(PEOPLE_FILE, PEOPLE_TITLE, view.lang, "contributors"))
     if view.abbreviations:
         back.append(page(ABBREVIATIONS_FILE, "Abbreviations", view.lang, "abbreviations"))
     return EpubDocuments(view, cover, glance, articles, tuple(back))
+
+
+def _epub_page(stylesheet: str, title: str, lang: str, content_template: str, **values: object) -> str:
+    values.setdefault("book", None)
+    return render_template("epub_page.xhtml.j2", title=title, lang=lang, stylesheet=stylesheet,
+                           content_template=content_template, **values)
 
 
 def _with_outside_hrefs(view: ArticleView, file_name: str) -> ArticleView:
