@@ -36,6 +36,10 @@ def _fields(cls: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
+#: For modules that walk the model their own way.
+node_fields = _fields
+
+
 def _rebuild_children(node: Any, visit: Callable[[Any], Any]) -> Any:
     names = _fields(type(node))
     if names is None:

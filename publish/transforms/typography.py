@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from .. import model as m
 from ..diagnostics import Reporter
+from ..walk import node_fields as _fields
 
 _OPENING_CONTEXT = set(" \t\n([{<“‘—–-/\u00a0")
+_QUOTE = re.compile("[\"']")
 
 
 def smarten(text: str, before: str = "") -> str:
@@ -17,18 +20,18 @@ def smarten(text: str, before: str = "") -> str:
     decides whether a quote at its start opens or closes.
     """
     text = text.replace("---", "—").replace("--", "–").replace("...", "…")
-    out: list[str] = []
-    previous = before
-    for index, char in enumerate(text):
-        if char == '"':
-            char = "“" if not previous or previous in _OPENING_CONTEXT else "”"
-        elif char == "'":
-            following = text[index + 1 : index + 2]
-            opening = not previous or previous in _OPENING_CONTEXT
+    if '"' not in text and "'" not in text:
+        return text
+    out = list(text)
+    for match in _QUOTE.finditer(text):  # only the quotes: the rest stays as it is
+        index = match.start()
+        previous = out[index - 1] if index else before  # a quote just made curly counts as made
+        opening = not previous or previous in _OPENING_CONTEXT
+        if match.group() == '"':
+            out[index] = "“" if opening else "”"
+        else:
             # '90s and 'tis are apostrophes even where a quote could open.
-            char = "‘" if opening and not following.isdigit() else "’"
-        out.append(char)
-        previous = char
+            out[index] = "‘" if opening and not text[index + 1 : index + 2].isdigit() else "’"
     return "".join(out)
 
 
@@ -53,19 +56,18 @@ def _inlines(nodes: tuple[m.Inline, ...], before: str) -> tuple[tuple[m.Inline, 
 
 def _block(block):
     """Rebuild any node, smartening every inline sequence in it."""
-    from dataclasses import fields, is_dataclass
-
     if isinstance(block, tuple):
         return tuple(_block(b) for b in block)
-    if not is_dataclass(block) or isinstance(block, (m.Pos, m.CodeBlock)):
+    names = _fields(type(block))
+    if names is None or isinstance(block, (m.Pos, m.CodeBlock)):
         return block
     changes = {}
-    for f in fields(block):
-        value = getattr(block, f.name)
-        if f.name in ("children", "caption") and isinstance(value, tuple):
-            changes[f.name] = _inlines(value, "")[0]
-        elif isinstance(value, tuple) or is_dataclass(value):
-            changes[f.name] = _block(value)
+    for name in names:
+        value = getattr(block, name)
+        if name in ("children", "caption") and isinstance(value, tuple):
+            changes[name] = _inlines(value, "")[0]
+        elif isinstance(value, tuple) or _fields(type(value)) is not None:
+            changes[name] = _block(value)
     return replace(block, **changes)
 
 
