@@ -88,11 +88,14 @@ def _metadata_text(article: m.Article) -> Iterator[str]:
         yield from person.affiliations
 
 
-def definitions(book: m.Book) -> dict[str, m.Abbreviation]:
-    """The first definition of each abbreviation, in reading order."""
+def definitions_and_first_uses(book: m.Book) -> tuple[dict[str, m.Abbreviation], dict[str, str]]:
+    """The first definition of each abbreviation, in reading order; and each
+    abbreviation-like token, mapped to the id of the section where it first appears."""
     found: dict[str, m.Abbreviation] = {}
+    seen: dict[str, str] = {}
     for article in book.articles:
-        texts = [(p.text, p.pos) for p in passages(article)] + [(t, article.pos) for t in _metadata_text(article)]
+        article_passages = list(passages(article))  # walked once for both
+        texts = [(p.text, p.pos) for p in article_passages] + [(t, article.pos) for t in _metadata_text(article)]
         for text, pos in texts:
             for match in _DEFINITION.finditer(text):
                 short = match.group(1)
@@ -102,22 +105,14 @@ def definitions(book: m.Book) -> dict[str, m.Abbreviation]:
                 expansion = long_form(short, sentence)
                 if expansion:
                     found[short] = m.Abbreviation(short, expansion, pos=pos)
-    return found
-
-
-def first_uses(book: m.Book) -> dict[str, str]:
-    """Each abbreviation-like token, mapped to the id of the section where it first appears."""
-    seen: dict[str, str] = {}
-    for article in book.articles:
-        for passage in passages(article):
+        for passage in article_passages:
             for match in _USE.finditer(passage.text):
                 seen.setdefault(match.group(1), passage.section)
-    return seen
+    return found, seen
 
 
 def build_abbreviations(book: m.Book, reporter: Reporter) -> m.Book:
-    found = definitions(book)
-    uses = first_uses(book)
+    found, uses = definitions_and_first_uses(book)
     for short, expansion in book.meta.glossary:
         found[short] = m.Abbreviation(short, expansion, origin="glossary")
     entries = [
