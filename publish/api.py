@@ -58,7 +58,7 @@ def load_book(source: Path, reporter: Reporter | None = None) -> m.Book:
 
 def finish_book(manifest: Manifest, reporter: Reporter, cache: BuildCache | None = None) -> m.Book:
     """The model of the book a manifest describes: read, transformed, dated."""
-    book = apply_transforms(read_book(manifest, reporter, cache), reporter, cache)
+    book = apply_transforms(read_book(manifest, reporter, cache), reporter)
     if book.meta.date is None:
         book = replace(book, meta=replace(book.meta, date=_book_date(book)))
     return book
@@ -189,5 +189,5 @@ def build(
     write_build_manifest(manifest, outdir, book.meta.slug, [p for p in written if p.parent == outdir],
                          context.build_time)
     if cache is not None:
-        cache.prune(["read", "transform", "lint", *formats])
+        cache.prune(["read", "lint", *formats])
     return written
