@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from .model import Pos
 
 N = TypeVar("N")
+T = TypeVar("T")
 
 
 def rebuild(node: N, visit: Callable[[Any], Any]) -> N:
@@ -87,6 +89,39 @@ def iter_nodes(node: Any) -> Iterator[Any]:
         stack.extend(getattr(item, name) for name in reversed(names))
 
 
+def by_identity(compute: Callable[[Any], T], kept: int = 4096) -> Callable[[Any], T]:
+    """``compute``, remembered for the last ``kept`` objects it was given.
+
+    The model is immutable, so a result worked out for an article holds for as long as
+    the article lives: the renderers, the lint and the transforms that look at the same
+    article need not walk it again.  Objects are told apart by identity (comparing
+    equal ones would cost a walk); each entry holds its object, so that its id is not
+    reused while the entry lives.
+    """
+    results: OrderedDict[int, tuple[Any, T]] = OrderedDict()
+
+    @functools.wraps(compute)
+    def remembered(obj: Any) -> T:
+        key = id(obj)
+        entry = results.get(key)
+        if entry is not None and entry[0] is obj:
+            results.move_to_end(key)
+            return entry[1]
+        value = compute(obj)
+        results[key] = (obj, value)
+        if len(results) > kept:
+            results.popitem(last=False)
+        return value
+
+    return remembered
+
+
+@by_identity
+def nodes(node: Any) -> tuple[Any, ...]:
+    """``tuple(iter_nodes(node))``, walked once for the same object."""
+    return tuple(iter_nodes(node))
+
+
 def plain_text(inlines: Any) -> str:
     """The text of inlines (or of any node) with markup dropped; breaks become spaces."""
     from .model import Code, Image, LineBreak, SoftBreak, Text
@@ -120,6 +155,6 @@ def section_titles(book: Any) -> dict[str, str]:
     from .model import Heading
 
     titles = {a.id: a.meta.title for a in book.articles}
-    titles.update({n.id: plain_text(n.children) for a in book.articles for n in iter_nodes(a.blocks)
+    titles.update({n.id: plain_text(n.children) for a in book.articles for n in nodes(a.blocks)
                    if isinstance(n, Heading) and n.id})
     return titles

@@ -63,7 +63,7 @@ from ..model import (
     Turn,
 )
 from ..theme import Theme
-from ..walk import iter_nodes, plain_text, section_titles
+from ..walk import nodes, plain_text, section_titles
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -286,7 +286,7 @@ class ArticleWriter:
         self.pos = article.pos or Pos(article.id)
         self.people = {p.id: p for p in article.meta.people if p.id}
         self.notes = _Footnotes(
-            {n.note_id: n for n in iter_nodes(article.blocks) if isinstance(n, FootnoteDef)}
+            {n.note_id: n for n in nodes(article.blocks) if isinstance(n, FootnoteDef)}
         )
 
     # -- ids: prefixed with the article id, so they are unique in the whole book
@@ -844,7 +844,7 @@ def handout_documents(book: Book, build_time: dt.datetime, image_url: Callable[[
     """
     out = []
     for article in book.articles:
-        own = {article.id} | {n.id for n in iter_nodes(article.blocks) if isinstance(n, Heading) and n.id}
+        own = {article.id} | {n.id for n in nodes(article.blocks) if isinstance(n, Heading) and n.id}
 
         def href_for_id(anchor: str, own: set[str] = own) -> str:
             return f"#{anchor}" if anchor in own else ""
@@ -863,7 +863,7 @@ def _known_ids(book: Book, reporter: Reporter) -> dict[str, int]:
     ids: dict[str, int] = {c.person.id: PEOPLE_INDEX for c in book.people if c.person.id}
     for index, article in enumerate(book.articles):
         candidates = [(article.id, article.pos)]
-        candidates += [(b.id, b.pos) for b in iter_nodes(article.blocks)
+        candidates += [(b.id, b.pos) for b in nodes(article.blocks)
                        if isinstance(b, Heading) and b.id]
         for anchor, pos in candidates:
             if anchor in ids:
@@ -949,7 +949,7 @@ def epub_documents(book: Book, build_time: dt.datetime, image_url: Callable[[Ima
     for index, article in enumerate(book.articles):
         current[0] = index
         key = None
-        if cache is not None and not any(isinstance(n, Image) for n in iter_nodes(article)):
+        if cache is not None and not any(isinstance(n, Image) for n in nodes(article)):
             key = cache.key(article, files[index], book.meta.language, people, stylesheet)
         kept = cache.load("epub/article", key) if key else None
         if isinstance(kept, _ArticlePage) and all((href(a) or f"#{a}") == h for a, h in kept.hrefs):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from .. import model as m
 from ..diagnostics import Reporter
-from ..walk import plain_text
+from ..walk import by_identity, plain_text
 
 _DEFINITION = re.compile(r"\(([A-Z][A-Za-z0-9&\-]{1,11})\)")
 _WORD = re.compile(r"[\w’'&.-]+")
@@ -68,8 +68,13 @@ class _Passage:
     pos: m.Pos | None
 
 
-def passages(article: m.Article) -> Iterator[_Passage]:
+@by_identity  # the transform and the lint both read them
+def passages(article: m.Article) -> tuple[_Passage, ...]:
     """The article's text in reading order: standfirst, body, then the people's bios."""
+    return tuple(_passages(article))
+
+
+def _passages(article: m.Article) -> Iterator[_Passage]:
     section = article.id
     yield from (_Passage(plain_text(b), section, getattr(b, "pos", None)) for b in article.meta.standfirst)
     for block in article.blocks:
@@ -94,7 +99,7 @@ def definitions_and_first_uses(book: m.Book) -> tuple[dict[str, m.Abbreviation],
     found: dict[str, m.Abbreviation] = {}
     seen: dict[str, str] = {}
     for article in book.articles:
-        article_passages = list(passages(article))  # walked once for both
+        article_passages = passages(article)
         texts = [(p.text, p.pos) for p in article_passages] + [(t, article.pos) for t in _metadata_text(article)]
         for text, pos in texts:
             for match in _DEFINITION.finditer(text):
