@@ -304,7 +304,8 @@ def zip_entries(entries: dict[str, bytes], when: dt.datetime) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # unix, so that the permissions below mean the same everywhere
             info.external_attr = 0o644 << 16
-            target.writestr(info, entries[name], compresslevel=9)
+            # zlib's default level: 9 took half as long again for 1.5 % less
+            target.writestr(info, entries[name], compresslevel=6)
     return out.getvalue()
 
 

@@ -442,7 +442,8 @@ def deterministic_zip(data: bytes, build_time: dt.datetime) -> bytes:
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3  # Unix, so that the permissions above are read
-            target.writestr(info, source.read(name), compresslevel=9)
+            # zlib's default level: 9 took half as long again for 1.5 % less
+            target.writestr(info, source.read(name), compresslevel=6)
     return out.getvalue()
 
 
