@@ -36,28 +36,39 @@ def smarten(text: str, before: str = "") -> str:
 
 
 def _inlines(nodes: tuple[m.Inline, ...], before: str) -> tuple[tuple[m.Inline, ...], str]:
+    """The inlines smartened, and the last character they show; the same tuple when
+    nothing in it changed (most nodes do not, and rebuilding them all was the cost)."""
     out: list[m.Inline] = []
+    changed = False
     for node in nodes:
+        new = node
         if isinstance(node, m.Text):
-            node = m.Text(smarten(node.text, before))
-            before = node.text[-1:] or before
+            text = smarten(node.text, before)
+            if text != node.text:
+                new = m.Text(text)
+            before = text[-1:] or before
         elif isinstance(node, m.Code):
             before = node.text[-1:] or before
         elif isinstance(node, (m.SoftBreak, m.LineBreak)):
             before = " "
         elif isinstance(node, m.Image):
-            node = replace(node, alt=smarten(node.alt), title=smarten(node.title))
+            alt, title = smarten(node.alt), smarten(node.title)
+            if (alt, title) != (node.alt, node.title):
+                new = replace(node, alt=alt, title=title)
         elif hasattr(node, "children"):
             children, before = _inlines(node.children, before)
-            node = replace(node, children=children)
-        out.append(node)
-    return tuple(out), before
+            if children is not node.children:
+                new = replace(node, children=children)
+        changed = changed or new is not node
+        out.append(new)
+    return (tuple(out) if changed else nodes), before
 
 
 def _block(block):
-    """Rebuild any node, smartening every inline sequence in it."""
+    """Any node with every inline sequence in it smartened (the same node when none changed)."""
     if isinstance(block, tuple):
-        return tuple(_block(b) for b in block)
+        new = tuple(_block(b) for b in block)
+        return block if all(a is b for a, b in zip(new, block)) else new
     names = _fields(type(block))
     if names is None or isinstance(block, (m.Pos, m.CodeBlock)):
         return block
@@ -65,10 +76,14 @@ def _block(block):
     for name in names:
         value = getattr(block, name)
         if name in ("children", "caption") and isinstance(value, tuple):
-            changes[name] = _inlines(value, "")[0]
+            new = _inlines(value, "")[0]
         elif isinstance(value, tuple) or _fields(type(value)) is not None:
-            changes[name] = _block(value)
-    return replace(block, **changes)
+            new = _block(value)
+        else:
+            continue
+        if new is not value:
+            changes[name] = new
+    return replace(block, **changes) if changes else block
 
 
 def smarten_book(book: m.Book, reporter: Reporter) -> m.Book:
