@@ -120,6 +120,9 @@ def build(
     manifest = locate(source)
     cache = BuildCache(cache_folder(outdir, source)) if use_cache else None
     book = finish_book(manifest, reporter, cache)
+    if cache is not None:
+        for article in book.articles:
+            cache.digest(article)  # once, before the children that key their results by it fork
     styles = styles_dir or default_styles_dir()
     if timeout is None:
         timeout = default_timeout(book)

@@ -25,6 +25,9 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
+from .model import NODE_TYPES
+from .walk import by_identity
+
 T = TypeVar("T")
 
 #: A book's folder not used for this long is removed by the next build of any book.
@@ -43,11 +46,19 @@ class BuildCache:
         for part in parts:
             if isinstance(part, str):
                 part = part.encode("utf-8")
+            elif isinstance(part, NODE_TYPES):
+                part = BuildCache.digest(part)
             elif not isinstance(part, bytes | bytearray | memoryview):
                 part = pickle.dumps(part, protocol=5)
             digest.update(len(part).to_bytes(8, "little"))
             digest.update(part)
         return digest.hexdigest()
+
+    @staticmethod
+    def digest(node: object) -> bytes:
+        """The hash of a model node's content, worked out once per node: the lint, the EPUB
+        and the DOCX all key an article's results by it.  (Nodes are immutable.)"""
+        return _node_digest(node)
 
     def load(self, kind: str, key: str) -> object | None:
         """The stored result, or None when there is none (or none that can be read)."""
@@ -102,6 +113,11 @@ class BuildCache:
 
     def _path(self, kind: str, key: str) -> Path:
         return self.folder / kind / key
+
+
+@by_identity
+def _node_digest(node: object) -> bytes:
+    return hashlib.sha256(pickle.dumps(node, protocol=5)).digest()
 
 
 def _touch(path: Path) -> None:
