@@ -85,7 +85,7 @@ def render(book: Book, ctx: RenderContext) -> bytes:
     stylesheet = epub_stylesheet(ctx, fonts)
 
     _set_metadata(package, book, docs, ctx)
-    _add_accessibility(package, book, docs, ctx.theme)
+    _add_accessibility(package, book, docs, ctx.theme, ctx.cache)
     cover_inputs = (book.meta, [a.meta.title for a in book.articles[:COVER_ARTICLES]], ctx.theme)
     package.set_cover(COVER_IMAGE, memoised(ctx.cache, "epub/cover", lambda: cover_png(book, ctx.theme),
                                             cover_inputs), create_page=False)
@@ -163,16 +163,48 @@ def _toc(docs: html.EpubDocuments) -> list[object]:
     return toc
 
 
-def shown_text(doc: html.EpubDocument) -> str:
-    """The text a document's body shows; it fails loudly rather than ship a chapter
-    that lost its text on the way."""
+@dataclass(frozen=True)
+class PageFacts:
+    """What the package needs to know of a document's body, from one parse."""
+
+    characters: frozenset[int]  # in either case (for text-transform)
+    images: tuple[tuple[str, str], ...]  # src and alt of each
+    gaps: tuple[str, ...]  # why it would not meet WCAG 2.1 AA (see accessibility_gaps)
+
+
+def page_facts(doc: html.EpubDocument, cache: BuildCache | None = None) -> PageFacts:
+    return memoised(cache, "epub/page", lambda: _page_facts(doc), doc.file_name, doc.xhtml)
+
+
+def _page_facts(doc: html.EpubDocument) -> PageFacts:
+    body = _body(doc)
+    text = shown_text(doc, body)
+    images = tuple((img.get("src") or "", img.get("alt") or "") for img in body.iter(f"{{{XHTML_NS}}}img"))
+    gaps = [f"image without alternative text: {src}" for src, alt in images if not alt.strip()]
+    gaps += ["table without header cells" for table in body.iter(f"{{{XHTML_NS}}}table")
+             if table.find(f".//{{{XHTML_NS}}}th") is None]
+    gaps += [f"link without text: {link.get('href')}" for link in body.iter(f"{{{XHTML_NS}}}a")
+             if not "".join(link.itertext()).strip()]
+    return PageFacts(_characters(text), images, tuple(gaps))
+
+
+def _body(doc: html.EpubDocument) -> ET.Element:
     try:
         root = ET.fromstring(doc.xhtml.encode("utf-8"))
     except ET.ParseError as exc:
         raise BuildError("epub", f"{doc.file_name} is not well-formed XHTML: {exc}") from None
     body = root.find(f"{{{XHTML_NS}}}body")
-    text = "".join(body.itertext()) if body is not None else ""
-    if body is None or not text.strip() and body.find(f".//{{{XHTML_NS}}}img") is None:
+    if body is None:
+        raise BuildError("epub", f"{doc.file_name} has an empty body")
+    return body
+
+
+def shown_text(doc: html.EpubDocument, body: ET.Element | None = None) -> str:
+    """The text a document's body shows; it fails loudly rather than ship a chapter
+    that lost its text on the way."""
+    body = _body(doc) if body is None else body
+    text = "".join(body.itertext())
+    if not text.strip() and body.find(f".//{{{XHTML_NS}}}img") is None:
         raise BuildError("epub", f"{doc.file_name} has an empty body")
     return text
 
@@ -253,9 +285,9 @@ def _add_creators(package: epub.EpubBook, book: Book) -> None:
 
 
 def _add_accessibility(package: epub.EpubBook, book: Book, docs: html.EpubDocuments,
-                       theme: Theme) -> None:
+                       theme: Theme, cache: BuildCache | None) -> None:
     # ebooklib has no API for these: they are plain <meta property> entries.
-    images = [img for doc in _content_roots(docs) for img in doc.iter(f"{{{XHTML_NS}}}img")]
+    images = [alt for doc in _content_docs(docs) for _, alt in page_facts(doc, cache).images]
     properties = [
         ("schema:accessMode", "textual"),
         ("schema:accessMode", "visual"),
@@ -265,7 +297,7 @@ def _add_accessibility(package: epub.EpubBook, book: Book, docs: html.EpubDocume
         ("schema:accessibilityFeature", "readingOrder"),
         ("schema:accessibilityFeature", "displayTransformability"),
     ]
-    if images and all((image.get("alt") or "").strip() for image in images):
+    if images and all(alt.strip() for alt in images):
         properties.append(("schema:accessibilityFeature", "alternativeText"))
     summary = ACCESSIBILITY_SUMMARY + (IMAGES_SUMMARY if images else "")
     properties += [
@@ -274,20 +306,19 @@ def _add_accessibility(package: epub.EpubBook, book: Book, docs: html.EpubDocume
     ]
     for prop, value in properties:
         package.add_metadata(None, "meta", value, {"property": prop})
-    if not accessibility_gaps(docs, theme):
+    if not accessibility_gaps(docs, theme, cache):
         package.add_metadata(None, "meta", CONFORMANCE, {"property": "dcterms:conformsTo"})
         certifier = book.meta.publisher or book.meta.prepared_by
         if certifier:
             package.add_metadata(None, "meta", certifier, {"property": "a11y:certifiedBy"})
 
 
-def _content_roots(docs: html.EpubDocuments) -> list[ET.Element]:
-    """The body of every document but the cover (whose image is described by its title)."""
-    return [ET.fromstring(d.xhtml.encode("utf-8")).find(f"{{{XHTML_NS}}}body")
-            for d in (docs.glance, *docs.articles, *docs.back)]
+def _content_docs(docs: html.EpubDocuments) -> tuple[html.EpubDocument, ...]:
+    """Every document but the cover (whose image is described by its title)."""
+    return (docs.glance, *docs.articles, *docs.back)
 
 
-def accessibility_gaps(docs: html.EpubDocuments, theme: Theme) -> list[str]:
+def accessibility_gaps(docs: html.EpubDocuments, theme: Theme, cache: BuildCache | None = None) -> list[str]:
     """Why the EPUB would not meet WCAG 2.1 AA; empty when it does.
 
     The markup meets the rest by construction (a language on every document,
@@ -295,17 +326,7 @@ def accessibility_gaps(docs: html.EpubDocuments, theme: Theme) -> list[str]:
     text, no fixed sizes); what depends on the book or the theme is checked
     here on the documents as written.
     """
-    gaps = []
-    for body in _content_roots(docs):
-        for image in body.iter(f"{{{XHTML_NS}}}img"):
-            if not (image.get("alt") or "").strip():
-                gaps.append(f"image without alternative text: {image.get('src')}")
-        for table in body.iter(f"{{{XHTML_NS}}}table"):
-            if table.find(f".//{{{XHTML_NS}}}th") is None:
-                gaps.append("table without header cells")
-        for link in body.iter(f"{{{XHTML_NS}}}a"):
-            if not "".join(link.itertext()).strip():
-                gaps.append(f"link without text: {link.get('href')}")
+    gaps = [gap for doc in _content_docs(docs) for gap in page_facts(doc, cache).gaps]
     for role in ("text", "accent", "muted", "marking"):
         colour = _colour(theme.colours.get(role), "#000000")
         ratio = contrast_ratio(colour, "#ffffff")
@@ -489,9 +510,8 @@ class EmbeddedFont:
 def book_characters(docs: html.EpubDocuments, cache: BuildCache | None = None) -> frozenset[int]:
     """Every character the book's documents show, in either case (for text-transform)."""
     characters = set(map(ord, "0123456789"))
-    for doc in (docs.cover, docs.glance, *docs.articles, *docs.back):
-        characters |= memoised(cache, "epub/characters", lambda doc=doc: _characters(shown_text(doc)),
-                               doc.file_name, doc.xhtml)
+    for doc in (docs.cover, *_content_docs(docs)):
+        characters |= page_facts(doc, cache).characters
     return frozenset(characters)
 
 
