@@ -256,3 +256,30 @@ def test_epub_documents_come_from_the_cache_while_their_links_hold(
     written.clear()
     epub()
     assert sorted(written) == ["article-4", "article-one"]
+
+
+def test_word_fragments_come_from_the_cache_while_their_bookmarks_hold(
+        tmp_path: Path, written_articles: list[str]) -> None:
+    source = write_book(tmp_path / "src")
+
+    def docx() -> tuple[bytes, list[str]]:
+        reporter = Reporter(stream=None)
+        [path] = api.build(source, tmp_path / "out", formats=["docx"], reporter=reporter)
+        return path.read_bytes(), [str(w) for w in reporter.warnings]
+
+    docx()
+    # A new heading in article 3 gives the book a new bookmark: no other article uses it.
+    third = source / "2025-03-03-article-3.md"
+    third.write_text(third.read_text().replace("## Section 3", "## A new section\n\nText.\n\n## Section 3"))
+    written_articles.clear()
+    again = docx()
+    assert written_articles == ["article-3"]
+    reporter = Reporter(stream=None)
+    [fresh] = api.build(source, tmp_path / "fresh", formats=["docx"], reporter=reporter, use_cache=False)
+    assert again == (fresh.read_bytes(), [str(w) for w in reporter.warnings])
+    # Article 4 links to #article-1, which a new title takes away.
+    first = source / "2025-03-01-article-1.md"
+    first.write_text(first.read_text().replace("title: Article 1", "title: Article one"))
+    written_articles.clear()
+    docx()
+    assert sorted(written_articles) == ["article-4", "article-one"]

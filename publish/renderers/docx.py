@@ -368,7 +368,8 @@ class _DocxWriter:
 
     def article(self, article: Article) -> None:
         """The article's opening, text and bios; from the build cache when an earlier
-        build wrote the same article into a book with the same bookmarks and styles.
+        build wrote the same article, with the same styles, and every id it links to
+        or marks still has the bookmark name it had.
 
         Articles with pictures are always written afresh: their image parts are not kept.
         """
@@ -378,7 +379,8 @@ class _DocxWriter:
             return
         key = cache.key(self._context_key(cache), article)
         fragment = cache.load("docx/article", key)
-        if isinstance(fragment, fragments.Fragment):
+        if isinstance(fragment, fragments.Fragment) and all(
+                self.bookmarks.get(node_id) == name for node_id, name in fragment.bookmarks):
             self._put_back(article, fragment)
         else:
             cache.store("docx/article", key, self._recorded(article))
@@ -388,7 +390,7 @@ class _DocxWriter:
         if self._article_context is None:
             reference = self.ctx.styles_dir / "reference.docx"
             self._article_context = cache.key(
-                self.bookmarks, self.book.meta.language, self.geometry, self.ctx.theme,
+                self.book.meta.language, self.geometry, self.ctx.theme,
                 self.styles.ids(), reference.read_bytes() if self.from_reference else b"")
         return self._article_context
 
@@ -413,7 +415,7 @@ class _DocxWriter:
             body=fragments.serialise("w:body", fragments.following(body_mark, sect_pr)),
             notes=fragments.serialise("w:footnotes", fragments.following(notes_mark)),
             start=start, end=self._counters(), lists=tuple(recording.lists), links=tuple(recording.links),
-            note_numbers=dict(self.notes.numbers), warnings=tuple(recorder.warnings))
+            bookmarks=tuple(recording.bookmarks.items()), note_numbers=dict(self.notes.numbers), warnings=tuple(recorder.warnings))
 
     def _put_back(self, article: Article, fragment: fragments.Fragment) -> None:
         now = self._counters()
@@ -476,7 +478,7 @@ class _DocxWriter:
     def _linked_text(self, p, node_id: str, text: str, fmt: _Format) -> None:
         """Text that links to the bookmark of ``node_id`` (a person's entry, an article, a
         section) when the document has one, and is plain text otherwise."""
-        anchor = self.bookmarks.get(node_id) if node_id else None
+        anchor = self._bookmark(node_id) if node_id else None
         holder = ooxml.hyperlink(anchor=anchor) if anchor else p
         self._run(holder, fmt, text)
         if anchor:
@@ -749,7 +751,7 @@ class _DocxWriter:
 
     def link(self, node: Link, paragraph: DocxParagraph, frame: _Frame, target, fmt: _Format) -> None:
         if node.target.startswith("#"):
-            anchor = self.bookmarks.get(node.target[1:])
+            anchor = self._bookmark(node.target[1:])
             if anchor is None:
                 self.ctx.reporter.warn(frame.article.pos or Pos("."), f"link to unknown id: {node.target}")
                 self.inlines(node.children, paragraph, frame, target, fmt)
@@ -853,7 +855,7 @@ class _DocxWriter:
         return r
 
     def _bookmarked(self, p, node_id: str, fill: Callable[[], None]) -> None:
-        name = self.bookmarks.get(node_id)
+        name = self._bookmark(node_id)
         if not name:
             fill()
             return
@@ -861,6 +863,13 @@ class _DocxWriter:
         p.append(ooxml.bookmark_start(mark_id, name))
         fill()
         p.append(ooxml.bookmark_end(mark_id))
+
+    def _bookmark(self, node_id: str) -> str | None:
+        """The bookmark name of an id (None: no such place), recorded for the article being kept."""
+        name = self.bookmarks.get(node_id)
+        if self._recording is not None:
+            self._recording.bookmarks[node_id] = name
+        return name
 
     def _new_bookmark_id(self) -> int:
         mark_id = self._next_bookmark

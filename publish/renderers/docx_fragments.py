@@ -1,7 +1,8 @@
 """An article's share of the Word document, kept between builds and put back with fresh ids.
 
-An article's XML depends on the article and on a few facts about the book
-(bookmark names, language, page size, theme), except for the numbers Word
+An article's XML depends on the article, on a few facts about the book
+(language, page size, theme, styles) and on the bookmark names of the ids it
+links to or marks, which it records; and on the numbers Word
 shares across the whole document: bookmark ids, footnote ids (with the
 ``_RefNoteN`` bookmarks and ``NOTEREF`` fields that name them), list numbering
 instances and hyperlink relationship ids.  A fragment records the first of
@@ -43,6 +44,7 @@ class Recording:
 
     lists: list[tuple[int, int]] = field(default_factory=list)  # (level, start) of each ordered list
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (story, url, relationship id)
+    bookmarks: dict[str, str | None] = field(default_factory=dict)  # ids looked up -> bookmark names
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class Fragment:
     end: Counters
     lists: tuple[tuple[int, int], ...]
     links: tuple[tuple[str, str, str], ...]
+    #: The bookmark names it looked up, by id: it holds only while they are the same.
+    bookmarks: tuple[tuple[str, str | None], ...]
     note_numbers: Mapping[str, int]  # the article's footnote ids -> Word note ids
     warnings: tuple[Diagnostic, ...]
 
