@@ -215,8 +215,27 @@ def test_findings_from_the_cache_are_the_fresh_findings(tmp_path: Path, source: 
     assert lint(book, cache) == fresh
 
 
-def test_epub_documents_come_from_the_cache_while_their_links_hold(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def build_one(source: Path, outdir: Path, fmt: str, use_cache: bool = True) -> tuple[bytes, list[str]]:
+    reporter = Reporter(stream=None)
+    [path] = api.build(source, outdir, formats=[fmt], reporter=reporter, use_cache=use_cache)
+    return path.read_bytes(), [str(w) for w in reporter.warnings]
+
+
+def add_a_heading_to_the_third_article(source: Path) -> None:
+    """A new id in the book: no other article links to it."""
+    third = source / "2025-03-03-article-3.md"
+    third.write_text(third.read_text().replace("## Section 3", "## A new section\n\nText.\n\n## Section 3"))
+
+
+def retitle_the_first_article(source: Path) -> None:
+    """Its id changes: article 4's link to #article-1 leads nowhere now."""
+    first = source / "2025-03-01-article-1.md"
+    first.write_text(first.read_text().replace("title: Article 1", "title: Article one"))
+
+
+@pytest.fixture
+def written_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the articles whose EPUB documents are written afresh (in this process)."""
     from publish.renderers import html
 
     written: list[str] = []
@@ -228,58 +247,23 @@ def test_epub_documents_come_from_the_cache_while_their_links_hold(
         return original(article, *args, with_body=with_body, **kwargs)
 
     monkeypatch.setattr(html, "article_view", spy)
+    return written
+
+
+@pytest.mark.parametrize("fmt", ["epub", "docx"])
+def test_an_article_is_kept_while_its_links_hold(
+        tmp_path: Path, fmt: str, written_pages: list[str], written_articles: list[str]) -> None:
+    """An EPUB document while the ids it links to lead to the same place, a Word
+    fragment while they have the same bookmark names."""
+    written = written_pages if fmt == "epub" else written_articles
     source = write_book(tmp_path / "src")
-
-    def epub() -> tuple[bytes, list[str]]:
-        reporter = Reporter(stream=None)
-        [path] = api.build(source, tmp_path / "out", formats=["epub"], reporter=reporter)
-        return path.read_bytes(), [str(w) for w in reporter.warnings]
-
-    epub()
+    build_one(source, tmp_path / "out", fmt)
+    add_a_heading_to_the_third_article(source)
     written.clear()
-    change_first_article(source)
-    assert epub()[0] and written == ["article-1"]
-    # A new heading in article 3 moves no link: article 2 links to article 3 by its id.
-    third = source / "2025-03-03-article-3.md"
-    third.write_text(third.read_text().replace("## Section 3", "## A new section\n\nText.\n\n## Section 3"))
-    written.clear()
-    again = epub()
+    again = build_one(source, tmp_path / "out", fmt)
     assert written == ["article-3"]
-    (tmp_path / "out" / "cache-book.epub").unlink()
-    reporter = Reporter(stream=None)
-    [fresh] = api.build(source, tmp_path / "fresh", formats=["epub"], reporter=reporter, use_cache=False)
-    assert again == (fresh.read_bytes(), [str(w) for w in reporter.warnings])
-    # An article whose links lead elsewhere now is written again: article 4 links to
-    # #article-1, which a new title takes away.
-    first = source / "2025-03-01-article-1.md"
-    first.write_text(first.read_text().replace("title: Article 1", "title: Article one"))
+    assert again == build_one(source, tmp_path / "fresh", fmt, use_cache=False)
+    retitle_the_first_article(source)
     written.clear()
-    epub()
+    build_one(source, tmp_path / "out", fmt)
     assert sorted(written) == ["article-4", "article-one"]
-
-
-def test_word_fragments_come_from_the_cache_while_their_bookmarks_hold(
-        tmp_path: Path, written_articles: list[str]) -> None:
-    source = write_book(tmp_path / "src")
-
-    def docx() -> tuple[bytes, list[str]]:
-        reporter = Reporter(stream=None)
-        [path] = api.build(source, tmp_path / "out", formats=["docx"], reporter=reporter)
-        return path.read_bytes(), [str(w) for w in reporter.warnings]
-
-    docx()
-    # A new heading in article 3 gives the book a new bookmark: no other article uses it.
-    third = source / "2025-03-03-article-3.md"
-    third.write_text(third.read_text().replace("## Section 3", "## A new section\n\nText.\n\n## Section 3"))
-    written_articles.clear()
-    again = docx()
-    assert written_articles == ["article-3"]
-    reporter = Reporter(stream=None)
-    [fresh] = api.build(source, tmp_path / "fresh", formats=["docx"], reporter=reporter, use_cache=False)
-    assert again == (fresh.read_bytes(), [str(w) for w in reporter.warnings])
-    # Article 4 links to #article-1, which a new title takes away.
-    first = source / "2025-03-01-article-1.md"
-    first.write_text(first.read_text().replace("title: Article 1", "title: Article one"))
-    written_articles.clear()
-    docx()
-    assert sorted(written_articles) == ["article-4", "article-one"]
