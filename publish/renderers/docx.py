@@ -65,12 +65,15 @@ def render(book: Book, ctx: RenderContext, *, page_numbers: Mapping[str, int] | 
 
     ``page_numbers`` maps article and heading ids to the pages the PDF build
     put them on; the contents field shows them until Word recomputes its own.
+    Rendered alongside the PDF, the DOCX asks ``ctx.await_page_numbers`` for
+    them once everything else is written.
     """
     reference = ctx.styles_dir / "reference.docx"
     from_reference = reference.is_file()
     document = docx.Document(str(reference) if from_reference else None)
-    _DocxWriter(book, ctx, document, from_reference=from_reference,
-                page_numbers=page_numbers or ctx.page_numbers or {}).write()
+    known = page_numbers or ctx.page_numbers
+    pages = (lambda: known) if known or ctx.await_page_numbers is None else ctx.await_page_numbers
+    _DocxWriter(book, ctx, document, from_reference=from_reference, page_numbers=pages).write()
     return package.package_bytes(document, ctx.build_time)
 
 
@@ -174,12 +177,13 @@ class _ArticleNotes:
 
 class _DocxWriter:
     def __init__(self, book: Book, ctx: RenderContext, document, *, from_reference: bool,
-                 page_numbers: Mapping[str, int]) -> None:
+                 page_numbers: Callable[[], Mapping[str, int] | None]) -> None:
         self.book = book
         self.ctx = ctx
         self.document = document
         self.part = document.part
-        self.page_numbers = page_numbers
+        self.pages = page_numbers
+        self.page_numbers: Mapping[str, int] = {}
         self.from_reference = from_reference
         self.geometry = page_geometry(ctx.page_size)
         self.styles = StyleSheet(document, ctx.theme, book.meta.language, self.geometry,
@@ -205,7 +209,14 @@ class _DocxWriter:
         self._page_setup(self.document.element.body.get_or_add_sectPr())
         self.cover()
         self._end_section()
-        self.contents()
+        entries = list(self._toc_entries())
+        self._text_paragraph(S.TOC_HEADING, "Contents")
+        # The entries go in last, when the page numbers are known: before the paragraph
+        # that ends the section (as after a field, see _end_section).
+        later = self.body.add_paragraph(self.styles.id(S.BODY_TEXT))._p if entries and self.book.articles else None
+        if later is None:
+            self.page_numbers = self.pages() or {}
+            self.contents(entries)
         # with no articles the contents page is the last section
         contents_section = self._end_section() if self.book.articles else self._last_section()
         self._running_head(contents_section, "Contents")
@@ -223,6 +234,9 @@ class _DocxWriter:
             write_part()
             section = self._last_section() if index == len(back_matter) - 1 else self._end_section()
             self._running_head(section, title)
+        if later is not None:
+            self.page_numbers = self.pages() or {}
+            self.contents(entries, before=later)
         for story in (self.document.element.body, self.footnotes.element):
             self._space_after_tables(story)
         self._package()
@@ -320,13 +334,15 @@ class _DocxWriter:
         if meta.description:
             self._text_paragraph(S.COVER_NOTE, meta.description)
 
-    def contents(self) -> None:
-        """The contents field: Word's own TOC, its result already filled in."""
-        self._text_paragraph(S.TOC_HEADING, "Contents")
-        paragraphs = [self._toc_entry(level, title, node_id)
-                      for level, title, node_id in self._toc_entries()]
+    def contents(self, entries: list[tuple[int, str, str]], before=None) -> None:
+        """The contents field: Word's own TOC, its result already filled in; its
+        paragraphs at the end of the body, or ``before`` a paragraph there."""
+        paragraphs = [self._toc_entry(level, title, node_id) for level, title, node_id in entries]
         if not paragraphs:
             return
+        if before is not None:
+            for paragraph in paragraphs:
+                before.addprevious(paragraph)
         begin = ooxml.field_runs('TOC \\o "1-3" \\h \\z \\u')
         # begin, instruction and separate open the first entry; end closes the last
         first_pPr = paragraphs[0].pPr
