@@ -150,15 +150,19 @@ def build(
             raise BuildError(str(source), f"{len(reporter.warnings)} warning(s) with --strict")
     rendered: list[tuple[Path, bytes]] = []
     formats = list(dict.fromkeys(formats))
-    # The EPUB needs nothing from the others: with two cores it renders alongside them.
-    child = None
-    if "epub" in formats and len(formats) > 1 and parallel.available():
-        child = ChildRender("epub", get_renderer("epub"), book, context)
+    # With two cores the formats render side by side: the EPUB needs nothing from the
+    # others, and the DOCX is written alongside the PDF and sent its page numbers last.
+    children: list[ChildRender] = []
+    if len(formats) > 1 and parallel.available():
+        if "docx" in formats and "pdf" in formats:
+            children.append(ChildRender("docx", get_renderer("docx"), book, context, awaits_page_numbers=True))
+        if "epub" in formats:
+            children.append(ChildRender("epub", get_renderer("epub"), book, context))
+    elsewhere = {child.name for child in children}
     try:
         # The PDF goes first: the pages it finds for each heading fill the DOCX contents.
         for name in sorted(formats, key=lambda f: f != "pdf"):
-            path = outdir / f"{book.meta.slug}{extension(name)}"
-            if child is not None and name == child.name:
+            if name in elsewhere:
                 continue
             progress(f"rendering {name}")
             with time_limit(timeout, name):
@@ -166,16 +170,17 @@ def build(
             if isinstance(result, Rendered):
                 if result.anchors:
                     context = replace(context, page_numbers=dict(result.anchors))
+                for child in children:
+                    child.send_page_numbers(result.anchors)
                 result = result.data
-            rendered.append((path, result))
-        if child is not None:
+            rendered.append((outdir / f"{book.meta.slug}{extension(name)}", result))
+        for child in children:
             progress(f"waiting for {child.name}")
-            data = child.result(timeout, reporter)
-            rendered.append((outdir / f"{book.meta.slug}{extension(child.name)}", data))
+            rendered.append((outdir / f"{book.meta.slug}{extension(child.name)}", child.result(timeout, reporter)))
         if editorial is not None:
             _report(editorial.result(timeout, reporter), reporter)
     finally:
-        for background in (child, editorial):
+        for background in (*children, editorial):
             if background is not None:
                 background.stop()
     rendered.sort(key=lambda item: formats.index(item[0].suffix[1:]))

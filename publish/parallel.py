@@ -3,8 +3,9 @@ editor's findings meanwhile, and the parts of a long PDF side by side.
 
 The EPUB needs nothing from the PDF, so on a machine with two cores it is
 rendered in a forked child during the PDF's layout, and the lint works out its
-findings in another.  A child reports its warnings back instead of printing
-them, so the user sees each once.
+findings in another.  The DOCX is written in a third, which is sent the PDF's
+page numbers for its contents when the PDF is done.  A child reports its
+warnings back instead of printing them, so the user sees each once.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import itertools
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from typing import TypeVar
@@ -26,26 +27,28 @@ from .timelimit import timed_out
 
 T = TypeVar("T")
 
-#: The parent's ends of the pipes its children answer on.  A child closes every one it
-#: inherited: holding the reading end of its own pipe, a child whose parent was killed
-#: would wait forever to write its result instead of failing and exiting.
-_OPEN_RECEIVERS: set[Connection] = set()
+#: The parent's ends of the pipes to its children.  A child closes every one it inherited:
+#: holding the reading end of its own pipe, a child whose parent was killed would wait
+#: forever to write its result (or holding the writing end of another's, to read its
+#: page numbers) instead of failing and exiting.
+_PARENT_ENDS: set[Connection] = set()
 
 
-def _pipe(fork) -> tuple[Connection, Connection]:
+def _pipe(fork, *, parent_receives: bool = True) -> tuple[Connection, Connection]:
+    """(receiving end, sending end); the parent's is remembered."""
     receive, send = fork.Pipe(duplex=False)
-    _OPEN_RECEIVERS.add(receive)
+    _PARENT_ENDS.add(receive if parent_receives else send)
     return receive, send
 
 
-def _close(receive: Connection) -> None:
-    _OPEN_RECEIVERS.discard(receive)
-    receive.close()
+def _close(end: Connection) -> None:
+    _PARENT_ENDS.discard(end)
+    end.close()
 
 
 def _in_child() -> None:
-    for receive in list(_OPEN_RECEIVERS):
-        _close(receive)
+    for end in list(_PARENT_ENDS):
+        _close(end)
 
 
 def jobs() -> int:
@@ -132,14 +135,29 @@ class ChildRender:
     """One format rendering in a forked child (or any work given as a renderer: a
     callable of the book and context); :meth:`result` waits for it."""
 
-    def __init__(self, name: str, renderer: Renderer, book: Book, context: RenderContext) -> None:
+    def __init__(self, name: str, renderer: Renderer, book: Book, context: RenderContext,
+                 *, awaits_page_numbers: bool = False) -> None:
         # fork, not spawn: the child shares the parent's book and renderer as they are, unpickled
         fork = multiprocessing.get_context("fork")
         self.name = name
         self.receive, send = _pipe(fork)
-        self.process = fork.Process(target=_render_in_child, args=(renderer, book, context, send), daemon=True)
+        # the DOCX renders alongside the PDF and is sent its page numbers (send_page_numbers)
+        self.pages: Connection | None = None
+        pages = None
+        if awaits_page_numbers:
+            pages, self.pages = _pipe(fork, parent_receives=False)
+        self.process = fork.Process(target=_render_in_child, args=(renderer, book, context, send, pages),
+                                    daemon=True)
         self.process.start()
         send.close()
+        if pages is not None:
+            pages.close()
+
+    def send_page_numbers(self, page_numbers: Mapping[str, int]) -> None:
+        if self.pages is not None:
+            self.pages.send(dict(page_numbers))
+            _close(self.pages)
+            self.pages = None
 
     def result(self, timeout: float, reporter: Reporter) -> object:
         if not self.receive.poll(timeout if timeout > 0 else None):
@@ -164,12 +182,18 @@ class ChildRender:
             self.process.kill()
         self.process.join()
         _close(self.receive)
+        if self.pages is not None:
+            _close(self.pages)
+            self.pages = None
 
 
-def _render_in_child(renderer: Renderer, book: Book, context: RenderContext, send) -> None:
+def _render_in_child(renderer: Renderer, book: Book, context: RenderContext, send: Connection,
+                     pages: Connection | None = None) -> None:
     _in_child()
     reporter = Reporter(stream=None, strict=context.reporter.strict)
     context.resources.reporter = reporter  # the child's own copy of the resources
+    if pages is not None:
+        context = replace(context, await_page_numbers=pages.recv)
     try:
         result = renderer(book, replace(context, reporter=reporter))
         data = result.data if isinstance(result, Rendered) else result

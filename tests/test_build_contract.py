@@ -61,10 +61,11 @@ def test_a_failing_format_writes_nothing_and_keeps_previous_outputs(tmp_path: Pa
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     fake_renderers["pdf"] = b"new pdf"
     fake_renderers["docx"] = RuntimeError("layout exploded")
-    with pytest.raises(RuntimeError):
+    # (raised here, or in the child that writes the DOCX alongside the PDF and reported so)
+    with pytest.raises((RuntimeError, BuildError), match="layout exploded"):
         api.build(CONTENT, tmp_path, reporter=Reporter(stream=None))
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
-    assert after == before  # the PDF that did render is not written either, and no temporary is left  # the PDF that did render is not written either, and no temporary is left
+    assert after == before  # the PDF that did render is not written either, and no temporary is left
 
 
 def test_write_atomic_leaves_the_old_file_when_writing_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,3 +128,29 @@ def test_a_failing_child_fails_the_build_and_writes_nothing(tmp_path: Path, fake
     with pytest.raises(BuildError, match="RuntimeError: no room in the zip"):
         api.build(CONTENT, tmp_path, reporter=Reporter(stream=None))
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_the_docx_rendered_alongside_the_pdf_gets_its_page_numbers(tmp_path: Path, monkeypatch) -> None:
+    from publish import parallel
+    from publish.renderers.context import Rendered
+
+    def get_renderer(name: str):
+        def render(book, context):
+            if name == "pdf":
+                return Rendered(b"pdf", {"intro": 3, "summary": 5})
+            if name == "docx":
+                waited = context.await_page_numbers is not None
+                pages = context.await_page_numbers() if waited else context.page_numbers
+                return f"waited={waited} pages={sorted(pages.items())}".encode()
+            return name.encode()
+        return render
+
+    monkeypatch.setattr(api, "get_renderer", get_renderer)
+    monkeypatch.setattr(parallel, "available", lambda: True)
+    api.build(CONTENT, tmp_path / "two", reporter=Reporter(stream=None))
+    assert (tmp_path / "two" / "us-japan-briefing.docx").read_bytes() == (
+        b"waited=True pages=[('intro', 3), ('summary', 5)]")
+    monkeypatch.setattr(parallel, "available", lambda: False)
+    api.build(CONTENT, tmp_path / "one", reporter=Reporter(stream=None))
+    assert (tmp_path / "one" / "us-japan-briefing.docx").read_bytes() == (
+        b"waited=False pages=[('intro', 3), ('summary', 5)]")

@@ -19,9 +19,11 @@ MANIFEST_DATE_EPOCH = "1763596800"  # 2025-11-20 00:00 UTC, the seed manifest's 
 OTHER_EPOCH = "1700000000"          # 2023-11-14 22:13:20 UTC
 
 
-def build(outdir: Path, *, tz: str, hash_seed: str, epoch: str | None) -> dict[str, bytes]:
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+def build(outdir: Path, *, tz: str, hash_seed: str, epoch: str | None, jobs: str = "") -> dict[str, bytes]:
+    env = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "PUBLISH_JOBS")}
     env.update(TZ=tz, PYTHONHASHSEED=hash_seed)
+    if jobs:
+        env["PUBLISH_JOBS"] = jobs
     if epoch is not None:
         env["SOURCE_DATE_EPOCH"] = epoch
     done = subprocess.run([sys.executable, "-m", "publish", "build", "content", "-o", str(outdir)],
@@ -38,12 +40,22 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, byte
         "new-york": build(folder / "new-york", tz="America/New_York", hash_seed="4242", epoch=MANIFEST_DATE_EPOCH),
         "no-epoch": build(folder / "no-epoch", tz="Pacific/Chatham", hash_seed="7", epoch=None),
         "other-epoch": build(folder / "other-epoch", tz="UTC", hash_seed="1", epoch=OTHER_EPOCH),
+        # everything in one process, in order: the DOCX gets its page numbers after the PDF
+        "one-process": build(folder / "one-process", tz="UTC", hash_seed="1", epoch=MANIFEST_DATE_EPOCH, jobs="1"),
+        "two-processes": build(folder / "two-processes", tz="UTC", hash_seed="1", epoch=MANIFEST_DATE_EPOCH,
+                               jobs="2"),
     }
 
 
 @pytest.mark.parametrize("ext", OUTPUTS)
 def test_same_epoch_other_zone_and_hash_seed_give_identical_bytes(builds, ext: str) -> None:
     assert builds["tokyo"][ext] == builds["new-york"][ext]
+
+
+@pytest.mark.parametrize("ext", OUTPUTS)
+def test_one_process_and_several_give_identical_bytes(builds, ext: str) -> None:
+    """With two, the DOCX is written alongside the PDF and sent its page numbers at the end."""
+    assert builds["one-process"][ext] == builds["two-processes"][ext] == builds["tokyo"][ext]
 
 
 @pytest.mark.parametrize("ext", OUTPUTS)
