@@ -263,6 +263,12 @@ def test_an_article_is_kept_while_its_links_hold(
     again = build_one(source, tmp_path / "out", fmt)
     assert written == ["article-3"]
     assert again == build_one(source, tmp_path / "fresh", fmt, use_cache=False)
+    # A new person in the people index: no other article names them.
+    second = source / "2025-03-02-article-2.md"
+    second.write_text(second.read_text().replace("author: Ann Author", "author: [Ann Author, Bo Writer]"))
+    written.clear()
+    build_one(source, tmp_path / "out", fmt)
+    assert written == ["article-2"]
     retitle_the_first_article(source)
     written.clear()
     build_one(source, tmp_path / "out", fmt)

@@ -944,13 +944,15 @@ def epub_documents(book: Book, build_time: dt.datetime, image_url: Callable[[Ima
         return found or f"#{anchor}"
 
     target = Target("epub", image_url, href_for_id)
-    people = sorted(c.person.id for c in book.people)
+    people = frozenset(c.person.id for c in book.people)
     views, pages = [], []
     for index, article in enumerate(book.articles):
         current[0] = index
         key = None
         if cache is not None and not any(isinstance(n, Image) for n in nodes(article)):
-            key = cache.key(article, files[index], book.meta.language, people, stylesheet)
+            # of the people index, only whether this article's people and speakers are in it
+            asked = {p.id for p in article.meta.people} | {n.person_id for n in nodes(article) if isinstance(n, Turn)}
+            key = cache.key(article, files[index], book.meta.language, sorted(people & asked), stylesheet)
         kept = cache.load("epub/article", key) if key else None
         if isinstance(kept, _ArticlePage) and all((href(a) or f"#{a}") == h for a, h in kept.hrefs):
             # the page as it is; its view only for the contents, the glance page and the nav
