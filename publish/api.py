@@ -32,11 +32,6 @@ def _lint(book: m.Book, context: RenderContext) -> list[Diagnostic]:
     return lint(book, context.cache)
 
 
-def _report(findings: Iterable[Diagnostic], reporter: Reporter) -> None:
-    for finding in findings:
-        reporter.warn(finding.pos, finding.message)
-
-
 def default_timeout(book: m.Book) -> float:
     """Seconds a format may take to render: generous for a real book (a 400-article,
     1,800-page PDF takes four to ten minutes on two cores), finite for a hostile one."""
@@ -112,7 +107,8 @@ def build(
     """Build the requested formats; write them only when every one of them succeeded.
 
     With a strict reporter, any warning fails the build before anything is written.
-    ``use_cache`` keeps the results of costly steps in OUTDIR/.publish for the next build.
+    ``use_cache`` keeps the results of costly steps in the build cache for the next build
+    (see publish/cache.py).
     """
     reporter = reporter or Reporter()
     strict = reporter.strict
@@ -145,7 +141,7 @@ def build(
     if parallel.available() and not strict:
         editorial = ChildRender("lint", _lint, book, context)
     else:
-        _report(lint(book, cache), reporter)
+        reporter.replay(lint(book, cache))
         if strict and reporter.warnings:
             raise BuildError(str(source), f"{len(reporter.warnings)} warning(s) with --strict")
     rendered: list[tuple[Path, bytes]] = []
@@ -178,7 +174,7 @@ def build(
             progress(f"waiting for {child.name}")
             rendered.append((outdir / f"{book.meta.slug}{extension(child.name)}", child.result(timeout, reporter)))
         if editorial is not None:
-            _report(editorial.result(timeout, reporter), reporter)
+            reporter.replay(editorial.result(timeout, reporter))
     finally:
         for background in (*children, editorial):
             if background is not None:

@@ -175,8 +175,7 @@ def lint_command(ctx: click.Context, source: Path, strict: bool) -> None:
     reporter = Reporter()
     with _reporting(ctx):
         book = load_book(source, reporter)
-        for finding in lint(book):
-            reporter.warn(finding.pos, finding.message)
+        reporter.replay(lint(book))
     if strict and reporter.warnings:
         ctx.exit(EXIT_FAILED)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -58,3 +59,9 @@ class Reporter:
         self.warnings.append(diagnostic)
         if self.stream is not None:
             print(diagnostic, file=self.stream)
+
+    def replay(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Warn again, in order, what another reporter collected (a child process, a
+        cached result): each labelled by this reporter's strictness."""
+        for diagnostic in diagnostics:
+            self.warn(diagnostic.pos, diagnostic.message)

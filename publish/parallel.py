@@ -171,8 +171,7 @@ class ChildRender:
                                         f"(exit status {self.process.exitcode})") from None
         self.process.join()
         _close(self.receive)
-        for diagnostic in warnings:
-            reporter.warn(diagnostic.pos, diagnostic.message)
+        reporter.replay(warnings)
         if status != "ok":
             raise BuildError(self.name, payload)
         return payload

@@ -56,8 +56,7 @@ def read_book(manifest: Manifest, reporter: Reporter, cache: BuildCache | None =
         if source.error is not None:
             raise source.error
         article, warnings = source.result or _parse(source, reporter.strict, cache)
-        for warning in warnings:
-            reporter.warn(warning.pos, warning.message)
+        reporter.replay(warnings)
         articles.append(_with_overrides(article, source.entry))
     meta = manifest.meta
     if manifest.path is None and len(articles) == 1:

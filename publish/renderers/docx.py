@@ -425,8 +425,7 @@ class _DocxWriter:
             self._write_article(article)
         finally:
             self.ctx, recording, self._recording = ctx, self._recording, None
-        for warning in recorder.warnings:
-            ctx.reporter.warn(warning.pos, warning.message)
+        ctx.reporter.replay(recorder.warnings)
         return fragments.Fragment(
             body=fragments.serialise("w:body", fragments.following(body_mark, sect_pr)),
             notes=fragments.serialise("w:footnotes", fragments.following(notes_mark)),
@@ -445,8 +444,7 @@ class _DocxWriter:
         self._next_bookmark, self._next_footnote, _ = dataclasses.astuple(fragments.end_counters(fragment, now))
         # as after writing it: a bio in the back matter may cite the last article's notes
         self.notes = _ArticleNotes(self._note_definitions(article), fragments.shifted_notes(fragment, now))
-        for warning in fragment.warnings:
-            self.ctx.reporter.warn(warning.pos, warning.message)
+        self.ctx.reporter.replay(fragment.warnings)
 
     def _note_definitions(self, article: Article) -> dict[str, FootnoteDef]:
         return {node.note_id: node for node in self.walked[id(article)].in_blocks() if isinstance(node, FootnoteDef)}

@@ -958,8 +958,7 @@ def epub_documents(book: Book, build_time: dt.datetime, image_url: Callable[[Ima
             # the page as it is; its view only for the contents, the glance page and the nav
             warn_to[0] = Reporter(stream=None)
             views.append(article_view(article, book, target, files[index], warn_to[0], with_body=False))
-            for warning in kept.warnings:
-                reporter.warn(warning.pos, warning.message)
+            reporter.replay(kept.warnings)
             pages.append(kept.xhtml)
             warn_to[0] = reporter
             continue
@@ -972,8 +971,7 @@ def epub_documents(book: Book, build_time: dt.datetime, image_url: Callable[[Ima
 
         view = article_view(article, book, replace(target, href_for_id=recording_href), files[index], recorder)
         warn_to[0] = reporter
-        for warning in recorder.warnings:
-            reporter.warn(warning.pos, warning.message)
+        reporter.replay(recorder.warnings)
         xhtml = _epub_page(stylesheet, view.title, view.lang, "article", article=view)
         if key:
             cache.store("epub/article", key, _ArticlePage(xhtml, tuple(dict.fromkeys(used)),

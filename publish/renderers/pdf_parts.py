@@ -165,8 +165,7 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
         kinds = book_page_kinds(laid, starts)
         folios = parallel.run_all("pdf", later_folios(kinds), workers)
     for part in [front_laid, *laid]:
-        for diagnostic in part.warnings:
-            ctx.reporter.warn(diagnostic.pos, diagnostic.message)
+        ctx.reporter.replay(part.warnings)
 
     # The front matter, then a blank page if it ends on a right-hand one (page 1 is a
     # right-hand page), then the first run of article pages: one document of folios,
