@@ -132,19 +132,13 @@ class Run:
 # ------------------------------------------------------------------ running
 
 
-#: The build cache of every build this run measures (PUBLISH_CACHE_DIR); its font
-#: instances are the user's, which every book shares (computing them takes seconds, once).
+#: The build cache of every build this run measures (PUBLISH_CACHE_DIR).
 CACHE_DIR: Path | None = None
 
 
 def own_cache(workdir: Path) -> Path:
     folder = workdir / "publish-cache"
     folder.mkdir()
-    user = Path(os.environ.get("PUBLISH_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-                / "publish")
-    with contextlib.suppress(OSError):
-        (user / "fonts").mkdir(parents=True, exist_ok=True)
-        (folder / "fonts").symlink_to(user / "fonts", target_is_directory=True)
     return folder
 
 

@@ -26,20 +26,10 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(autouse=True, scope="session")
 def _own_cache(tmp_path_factory: pytest.TempPathFactory):
-    # Builds keep their cache (and font instances) in a folder of the test run's own,
+    # Builds keep their cache in a folder of the test run's own,
     # inherited by the publish commands the tests start.
-    from publish.cache import user_cache_dir
-
     saved = os.environ.get("PUBLISH_CACHE_DIR")
-    own = tmp_path_factory.mktemp("publish-cache")
-    # The slow font instances are the same for every run: those stay shared.
-    shared_fonts = user_cache_dir() / "fonts"
-    try:
-        shared_fonts.mkdir(parents=True, exist_ok=True)
-        (own / "fonts").symlink_to(shared_fonts, target_is_directory=True)
-    except OSError:
-        pass
-    os.environ["PUBLISH_CACHE_DIR"] = str(own)
+    os.environ["PUBLISH_CACHE_DIR"] = str(tmp_path_factory.mktemp("publish-cache"))
     yield
     if saved is None:
         del os.environ["PUBLISH_CACHE_DIR"]

@@ -23,17 +23,16 @@ from typing import TYPE_CHECKING
 
 from ebooklib import epub
 
-from ..cache import BuildCache, memoised, user_cache_dir
+from ..cache import BuildCache, memoised
 from ..diagnostics import BuildError
 from ..model import Book, Image, Pos
 from ..theme import Theme
 from . import html
 from .context import RenderContext
 
-# fontTools and Pillow are imported where they are used: a rebuild finds the
-# font cuts and the cover in the build cache, and needs neither.
+# fontTools, HarfBuzz and Pillow are imported where they are used: a rebuild
+# finds the font cuts and the cover in the build cache, and needs none of them.
 if TYPE_CHECKING:
-    from fontTools import subset as font_subset
     from fontTools.ttLib import TTFont
     from PIL import ImageFont
 
@@ -490,10 +489,6 @@ EMBEDDED_FAMILIES = {"body": "Briefing Serif", "heading": "Briefing Sans"}
 STYLE_LABELS = {400: "Regular", 600: "SemiBold", 700: "Bold"}
 #: The optical size the serif is instanced at: reading text on a phone.
 READING_OPTICAL_SIZE = 12
-#: Characters every first cut keeps, so that the slow step (cutting and
-#: instancing the large variable font) is shared by books in plain Latin text.
-BASE_REPERTOIRE = frozenset(range(0x20, 0x7F)) | frozenset(range(0xA0, 0x100)) | frozenset(
-    map(ord, "‐‑–—‘’‚“”„†‡•…‰‹›€™−\u2009\u202f"))
 #: Name records that must keep the original wording: copyright, licence and its URL.
 KEPT_NAME_IDS = frozenset({0, 13, 14})
 
@@ -527,15 +522,14 @@ def embedded_fonts(ctx: RenderContext, characters: frozenset[int],
         if source is None:
             continue
         stat = source.stat()
-        repertoire = memoised(ctx.cache, "epub/repertoire", lambda: font_characters(source),
+        repertoire = memoised(ctx.cache, "epub/repertoire", lambda: _font_characters(source),
                               str(source), stat.st_size, stat.st_mtime_ns)
         wanted = frozenset(characters & repertoire)
         family = EMBEDDED_FAMILIES[role]
         label = font_style_label(weight, style)
-        cache_dir = font_cache_dir(ctx)
-        base = cached_static_instance(source, weight, BASE_REPERTOIRE | wanted, cache_dir)
-        data = memoised(ctx.cache, "epub/font", lambda: subset_font(base, wanted, family, label, build_time),
-                        base, sorted(wanted), family, label, build_time.isoformat())
+        data = memoised(ctx.cache, "epub/font", lambda: subset_font(source, weight, wanted, family, label, build_time),
+                        str(source), stat.st_size, stat.st_mtime_ns, weight, sorted(wanted), family, label,
+                        build_time.isoformat())
         file_name = f"{FONT_FOLDER}/{family.lower().replace(' ', '-')}-{label.lower()}.ttf"
         fonts.append(EmbeddedFont(family, weight, style, file_name, data))
     return fonts
@@ -572,109 +566,24 @@ def embeddable_font_file(name: str, style: str) -> Path | None:
         return None
 
 
-@cache
-def font_characters(path: Path) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
+def _font_characters(source: Path) -> frozenset[int]:
+    from .font_instances import font_characters
 
-    return frozenset(TTFont(path, lazy=True)["cmap"].getBestCmap())
-
-
-def _subsetter(characters: frozenset[int]) -> font_subset.Subsetter:
-    from fontTools import subset as font_subset
-
-    options = font_subset.Options()
-    options.name_IDs = ["*"]  # keep the copyright and licence records the OFL requires
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    options.recalc_timestamp = False
-    subsetter = font_subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(characters))
-    return subsetter
+    return font_characters(source.read_bytes())
 
 
-@cache
-def _cut(path: Path, characters: frozenset[int]) -> bytes:
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(path, recalcTimestamp=False)
-    _subsetter(characters).subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
-
-
-@cache
-def static_instance(path: Path, weight: int, characters: frozenset[int]) -> bytes:
-    """A first cut of the variable font, pinned to one weight (and optical size).
-
-    This is the slow step (seconds: fontTools merges the kerning of every
-    master), so it is cached in memory and, given a folder, on disk; its input
-    is the same for every book whose text stays inside :data:`BASE_REPERTOIRE`.
-    """
-    from fontTools.ttLib import TTFont
-    from fontTools.varLib.instancer import instantiateVariableFont
-
-    font = TTFont(io.BytesIO(_cut(path, characters)), recalcTimestamp=False)
-    if "fvar" in font:
-        axes = {axis.axisTag: axis for axis in font["fvar"].axes}
-        location: dict[str, float] = {}
-        if "wght" in axes:
-            location["wght"] = min(max(weight, axes["wght"].minValue), axes["wght"].maxValue)
-        if "opsz" in axes:
-            location["opsz"] = min(max(READING_OPTICAL_SIZE, axes["opsz"].minValue), axes["opsz"].maxValue)
-        font = instantiateVariableFont(font, location, static=True)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
-
-
-def font_cache_dir(ctx: RenderContext) -> Path | None:
-    """Where static font instances are kept between builds: the user's cache, shared by every book.
-
-    ``PUBLISH_CACHE_DIR`` chooses another folder; without a writable home the
-    build's own work folder serves.
-    """
-    folder = user_cache_dir() / "fonts"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    except OSError:
-        return ctx.workdir / "fonts" if ctx.workdir else None
-
-
-def cached_static_instance(path: Path, weight: int, characters: frozenset[int],
-                           cache_dir: Path | None) -> bytes:
-    """:func:`static_instance`, kept between builds in ``cache_dir`` when there is one."""
-    if cache_dir is None:
-        return static_instance(path, weight, characters)
-    import fontTools
-
-    key = hashlib.sha256()
-    for part in (fontTools.version, str(READING_OPTICAL_SIZE), str(weight), path.name,
-                 hashlib.sha256(path.read_bytes()).hexdigest(), ",".join(map(str, sorted(characters)))):
-        key.update(part.encode("utf-8") + b"\0")
-    cached = cache_dir / f"{key.hexdigest()[:32]}.ttf"
-    if cached.is_file():
-        return cached.read_bytes()
-    data = static_instance(path, weight, characters)
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{uuid.uuid4().hex}.tmp")
-        partial.write_bytes(data)
-        partial.replace(cached)  # atomic: a concurrent build never reads half a font
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-    return data
-
-
-def subset_font(data: bytes, characters: frozenset[int], family: str, label: str,
+def subset_font(source: Path, weight: int, characters: frozenset[int], family: str, label: str,
                 build_time: dt.datetime) -> bytes:
-    """The book's own characters, renamed, stamped with the build time: same book, same bytes."""
+    """The book's own characters at one weight and the reading optical size, renamed,
+    stamped with the build time: same book, same bytes."""
     from fontTools.misc.timeTools import timestampSinceEpoch
     from fontTools.ttLib import TTFont
 
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
-    _subsetter(characters).subset(font)
+    from .font_instances import static_instance
+
+    location = {"wght": weight, "opsz": READING_OPTICAL_SIZE}
+    data = static_instance(source.read_bytes(), location, characters)
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
     rename_font(font, family, label)
     stamp = timestampSinceEpoch(int(build_time.timestamp()))
     font["head"].created = font["head"].modified = stamp

@@ -26,6 +26,7 @@ from . import html
 from .context import RenderContext, Rendered
 from .html import CSS_FONT_NAME, theme_properties
 from .pdf_assemble import label_pages
+from .pdf_fonts import harfbuzz_instancing
 
 PAGE_SIZES = {"A4": "A4", "LETTER": "letter"}
 FONT_WEIGHTS = {"body": (400, 700), "heading": (400, 600)}
@@ -102,7 +103,7 @@ def typeset_document(document_html: str, identifier: str, ctx: RenderContext, fe
     stylesheet = print_stylesheet(ctx) + ("\n" + extra_css if extra_css else "")
     font_config = FontConfiguration()
     with weasyprint_warnings(ctx.reporter, Pos(str(ctx.styles_dir / "print.css"))), \
-            fixed_font_timestamps(ctx):
+            fixed_font_timestamps(ctx), harfbuzz_instancing():
         document = HTML(string=document_html, base_url=ctx.styles_dir.resolve().as_uri() + "/",
                         url_fetcher=fetcher)
         css = CSS(string=stylesheet, base_url=ctx.styles_dir.resolve().as_uri() + "/",
@@ -206,13 +207,14 @@ _ENVIRONMENT_LOCK = threading.Lock()
 def fixed_font_timestamps(ctx: RenderContext) -> Iterator[None]:
     """Pin the timestamps fontTools writes into subset fonts to the build time.
 
-    WeasyPrint instantiates the variable fonts with fontTools and saves them
-    without ``recalcTimestamp=False``, so fontTools stamps each font's ``head``
-    table with the current time unless SOURCE_DATE_EPOCH is set; without this
-    two builds of the same book differ.  Neither WeasyPrint (``write_pdf``
-    options) nor fontTools offers another way in, and pre-instancing the fonts
-    ourselves costs seconds per weight, so the variable is set for the duration
-    of the layout.  The environment is process-wide: the lock keeps two PDF
+    WeasyPrint saves the fonts it subsets and instances with fontTools, without
+    ``recalcTimestamp=False``, so fontTools stamps each font's ``head`` table
+    with the current time unless SOURCE_DATE_EPOCH is set; without this two
+    builds of the same book would differ whenever a font goes to fontTools
+    (``pdf_fonts`` instances the variable fonts with HarfBuzz, which keeps the
+    font's own dates).  Neither WeasyPrint (``write_pdf`` options) nor fontTools
+    offers another way in, so the variable is set for the duration of the
+    layout.  The environment is process-wide: the lock keeps two PDF
     renders in one process from restoring each other's value; other threads
     that read SOURCE_DATE_EPOCH meanwhile see the build time.
     """

@@ -1,0 +1,67 @@
+"""The PDF's variable fonts instanced by HarfBuzz instead of fontTools.
+
+WeasyPrint embeds a variable font as a static instance at the weight and
+optical size each run of text uses, one per face and size, and makes them with
+fontTools' instancer after cutting the subset: over a second for the seed
+book, on every build and in every part of a long one
+(``font_instances`` says what HarfBuzz does instead).
+
+WeasyPrint has no option for this, so for the length of a render its module
+name for the instancer is bound to ``instantiate`` below; a font HarfBuzz
+cannot instance still goes to fontTools.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import threading
+from collections.abc import Callable, Iterator, Mapping
+
+from fontTools.ttLib import TTFont
+from weasyprint.pdf import fonts as weasyprint_fonts
+
+from .font_instances import static_instance
+
+#: One binding at a time: two renders in one process must not restore each other's.
+_BINDING_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def harfbuzz_instancing() -> Iterator[None]:
+    """WeasyPrint's variable fonts are instanced by HarfBuzz while the block runs."""
+    with _BINDING_LOCK:
+        fonttools_instancer = weasyprint_fonts.instantiateVariableFont
+
+        def instancer(font: TTFont, location: Mapping[str, float], static: bool = False, **options) -> TTFont:
+            return instantiate(font, location, static=static, fallback=fonttools_instancer, **options)
+
+        weasyprint_fonts.instantiateVariableFont = instancer
+        try:
+            yield
+        finally:
+            weasyprint_fonts.instantiateVariableFont = fonttools_instancer
+
+
+def instantiate(font: TTFont, location: Mapping[str, float], *, static: bool,
+                fallback: Callable[..., TTFont], **options) -> TTFont:
+    """The static instance of ``font`` at ``location`` (axes not named stay at their
+    defaults), as fontTools' ``instantiateVariableFont(..., static=True)`` makes it."""
+    data = _single_font_bytes(font)
+    if not static or options or data is None:
+        return fallback(font, location, static=static, **options)
+    try:
+        instance = static_instance(data, location)
+    except ValueError:
+        return fallback(font, location, static=static, **options)
+    # Read lazily and saved as is: no table is compiled again, the timestamp included.
+    return TTFont(io.BytesIO(instance), recalcBBoxes=False, recalcTimestamp=False)
+
+
+def _single_font_bytes(font: TTFont) -> bytes | None:
+    """The file a font was read from, unless it is a collection or not in memory."""
+    reader = getattr(font, "reader", None)
+    source = getattr(reader, "file", None)
+    if not isinstance(source, io.BytesIO) or hasattr(reader, "numFonts"):
+        return None
+    return source.getvalue()
