@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from . import model as m
@@ -30,6 +31,11 @@ from .transforms import apply_transforms
 
 def _lint(book: m.Book, context: RenderContext) -> list[Diagnostic]:
     return lint(book, context.cache)
+
+
+def _render(name: str, book: m.Book, context: RenderContext) -> Rendered | bytes:
+    """The renderer is imported where it runs: a child's imports cost the parent nothing."""
+    return get_renderer(name)(book, context)
 
 
 def default_timeout(book: m.Book) -> float:
@@ -151,9 +157,9 @@ def build(
     children: list[ChildRender] = []
     if len(formats) > 1 and parallel.available():
         if "docx" in formats and "pdf" in formats:
-            children.append(ChildRender("docx", get_renderer("docx"), book, context, awaits_page_numbers=True))
+            children.append(ChildRender("docx", partial(_render, "docx"), book, context, awaits_page_numbers=True))
         if "epub" in formats:
-            children.append(ChildRender("epub", get_renderer("epub"), book, context))
+            children.append(ChildRender("epub", partial(_render, "epub"), book, context))
     elsewhere = {child.name for child in children}
     try:
         # The PDF goes first: the pages it finds for each heading fill the DOCX contents.

@@ -109,7 +109,7 @@ def _page_size(value: str | None) -> str | None:
 @click.option("--allow-remote", is_flag=True,
               help="Fetch http(s) images (public addresses only, with a timeout and a size cap).")
 @click.option("--no-cache", is_flag=True,
-              help="Do everything afresh; do not keep results for the next build in OUTDIR/.publish.")
+              help="Do everything afresh, and keep nothing for the next build (see \"The build cache\" in the README).")
 @click.pass_context
 def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], page_size: str | None,
           styles_dir: Path | None, pdf_variant: str, timeout: float, split: bool, strict: bool,
