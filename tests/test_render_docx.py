@@ -975,3 +975,33 @@ def test_the_package_holds_what_python_docx_would_save() -> None:
         assert archive.namelist()[0] == "[Content_Types].xml"
         assert {name: archive.read(name) for name in archive.namelist()} == expected
         assert {info.date_time for info in archive.infolist()} == {package.zip_timestamp(BUILD_TIME)}
+
+
+def test_headers_and_links_are_named_as_python_docx_names_them() -> None:
+    """Relationships keeps counters where python-docx scans the package: same parts, same ids."""
+    urls = ["https://example.org/a", "https://example.org/b", "https://example.org/a"]
+
+    def sections(document):
+        for _ in range(3):
+            document.add_section()
+        return document.sections
+
+    by_python_docx = docx.Document()
+    for section, url in zip(sections(by_python_docx), urls, strict=False):
+        section.header.is_linked_to_previous = False
+        by_python_docx.part.relate_to(url, package.RT.HYPERLINK, is_external=True)
+    by_python_docx.sections[-1].footer.is_linked_to_previous = False
+    ours = docx.Document()
+    relationships = package.Relationships(ours.part)
+    for section, url in zip(sections(ours), urls, strict=False):
+        assert relationships.header_paragraph(section._sectPr).tag == ooxml.qn("w:p")
+        relationships.external_link(ours.part, url)
+    ours.sections[-1].footer.is_linked_to_previous = False  # python-docx's own numbering in between
+
+    def relations(document):
+        return {r_id: (rel.reltype, rel.target_ref) for r_id, rel in document.part.rels.items()}
+
+    assert relations(ours) == relations(by_python_docx)
+    assert relationships.external_link(ours.part, urls[0]) == by_python_docx.part.relate_to(
+        urls[0], package.RT.HYPERLINK, is_external=True)
+    assert [s._sectPr.xml for s in ours.sections] == [s._sectPr.xml for s in by_python_docx.sections]

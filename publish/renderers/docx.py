@@ -20,6 +20,7 @@ from functools import partial
 from typing import assert_never
 
 import docx
+from docx.enum.section import WD_HEADER_FOOTER
 from docx.image.exceptions import UnrecognizedImageError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -190,6 +191,7 @@ class _DocxWriter:
                                  keep_existing=from_reference)
         self.numbering = ooxml.Numbering(self.part.numbering_part.element, keep_existing=from_reference)
         self.footnotes = ooxml.add_footnotes_part(self.part)
+        self.relationships = package.Relationships(self.part)
         self.body = _Story(document.element.body, _PartOwner(self.part))
         self.walked = {id(article): _Walked(article) for article in book.articles}  # the book holds them
         if from_reference:
@@ -284,15 +286,16 @@ class _DocxWriter:
         return Section(self.document.element.body.sectPr, self.part)
 
     def _running_head(self, section: Section, title: str) -> None:
-        header = section.header
-        header.is_linked_to_previous = False
-        paragraph = header.paragraphs[0]
-        paragraph._p.get_or_add_pPr().style = self.styles.id(S.HEADER)
+        if section._sectPr.get_headerReference(WD_HEADER_FOOTER.PRIMARY) is None:
+            p = self.relationships.header_paragraph(section._sectPr)
+        else:  # a reference document's own header
+            p = section.header.paragraphs[0]._p
+        p.get_or_add_pPr().style = self.styles.id(S.HEADER)
         marking = self.book.meta.distribution
         if marking:
-            self._run(paragraph._p, _Format(style=S.HEADER_MARKING), marking)
-        paragraph._p.append(ooxml.run(OxmlElement("w:tab")))
-        self._run(paragraph._p, _Format(), title)
+            self._run(p, _Format(style=S.HEADER_MARKING), marking)
+        p.append(ooxml.run(OxmlElement("w:tab")))
+        self._run(p, _Format(), title)
 
     def _page_footer(self, section: Section) -> None:
         footer = section.footer
@@ -436,7 +439,7 @@ class _DocxWriter:
         now = self._counters()
         parts = {fragments.BODY: self.part, fragments.NOTES: self.footnotes}
         body, notes = fragments.put_back(fragment, now, self.numbering.ordered_list,
-                                         lambda story, url: ooxml.external_link_id(parts[story], url))
+                                         lambda story, url: self.relationships.external_link(parts[story], url))
         for node in body:
             self.body._append(node)
         for node in notes:
@@ -844,7 +847,7 @@ class _DocxWriter:
     # -- helpers -----------------------------------------------------------------
 
     def _external_link(self, part, url: str) -> str:
-        r_id = ooxml.external_link_id(part, url)
+        r_id = self.relationships.external_link(part, url)
         if self._recording is not None:
             story = fragments.BODY if part is self.part else fragments.NOTES
             self._recording.links.append((story, url, r_id))

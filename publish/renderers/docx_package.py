@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import zipfile
 from collections.abc import Iterable
 
+from docx.enum.section import WD_HEADER_FOOTER
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
 from docx.opc.pkgwriter import PackageWriter
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
+from docx.parts.hdrftr import HeaderPart
 
 from ..model import Book
 from .ooxml import element, insert_in_order
@@ -26,6 +32,54 @@ _UNWANTED_TEMPLATE_PARTS = (
     RT.THUMBNAIL, RT.CUSTOM_XML,
     "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
 )
+
+# -------------------------------------------------------------- relationships
+
+
+class Relationships:
+    """New header parts and hyperlink relationships, named as python-docx names them.
+
+    python-docx names a new part, and picks a relationship id, by scanning every
+    part and relationship of the package: quadratic in a book's hundred sections
+    and hundreds of links.  This keeps counters instead, and gives the same
+    names and ids: the lowest free number, as nothing is removed while the text
+    is written.
+    """
+
+    def __init__(self, document_part) -> None:
+        self._document_part = document_part
+        taken = {str(part.partname) for part in document_part.package.iter_parts()}
+        self._header_numbers = (n for n in itertools.count(1) if f"/word/header{n}.xml" not in taken)
+        self._header_xml = HeaderPart._default_header_xml()
+        self._lowest_free: dict[int, int] = {}  # id(part) -> no smaller rId number is free
+        self._links: dict[int, dict[str, str]] = {}  # id(part) -> url -> rId
+
+    def header_paragraph(self, sect_pr):
+        """The one paragraph of a new header part, the primary header of ``sect_pr``."""
+        partname = PackURI(f"/word/header{next(self._header_numbers)}.xml")
+        header = HeaderPart(partname, CT.WML_HEADER, parse_xml(self._header_xml), self._document_part.package)
+        sect_pr.add_headerReference(WD_HEADER_FOOTER.PRIMARY, self._add(self._document_part, RT.HEADER, header))
+        return header.element.p_lst[0]
+
+    def external_link(self, part, url: str) -> str:
+        """The id of the hyperlink relationship from ``part`` to ``url``, added the first time."""
+        links = self._links.get(id(part))
+        if links is None:
+            links = self._links[id(part)] = {rel.target_ref: r_id for r_id, rel in part.rels.items()
+                                             if rel.is_external and rel.reltype == RT.HYPERLINK}
+        if url not in links:
+            links[url] = self._add(part, RT.HYPERLINK, url, is_external=True)
+        return links[url]
+
+    def _add(self, part, reltype: str, target, is_external: bool = False) -> str:
+        rels = part.rels
+        number = self._lowest_free.get(id(part), 1)
+        while f"rId{number}" in rels:
+            number += 1
+        self._lowest_free[id(part)] = number + 1
+        rels.add_relationship(reltype, target, f"rId{number}", is_external)
+        return f"rId{number}"
+
 
 # ------------------------------------------------------------ core properties
 

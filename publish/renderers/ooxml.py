@@ -220,11 +220,6 @@ def hyperlink(*, r_id: str = "", anchor: str = "") -> OxmlElement:
     return element("w:hyperlink", attrs)
 
 
-def external_link_id(part, url: str) -> str:
-    """The id of an external hyperlink relationship from ``part`` to ``url``."""
-    return part.relate_to(url, RT.HYPERLINK, is_external=True)
-
-
 # ----------------------------------------------------------------- footnotes
 
 FOOTNOTES_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
