@@ -27,7 +27,7 @@ def rebuild(node: N, visit: Callable[[Any], Any]) -> N:
 
 
 @functools.cache
-def _fields(cls: type) -> tuple[str, ...] | None:
+def node_fields(cls: type) -> tuple[str, ...] | None:
     """The field names of a node class; None for anything that is not a node.
 
     Asked once per class: ``dataclasses.fields`` on every node of a long book
@@ -38,12 +38,8 @@ def _fields(cls: type) -> tuple[str, ...] | None:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
-#: For modules that walk the model their own way.
-node_fields = _fields
-
-
 def _rebuild_children(node: Any, visit: Callable[[Any], Any]) -> Any:
-    names = _fields(type(node))
+    names = node_fields(type(node))
     if names is None:
         return node
     changes = {}
@@ -68,7 +64,7 @@ def _rebuild_value(value: Any, visit: Callable[[Any], Any]) -> Any:
                 out.append(new)
                 changed = changed or new is not item
         return tuple(out) if changed else value
-    if _fields(type(value)) is not None:
+    if node_fields(type(value)) is not None:
         return rebuild(value, visit)
     return value
 
@@ -82,7 +78,7 @@ def iter_nodes(node: Any) -> Iterator[Any]:
         if isinstance(item, tuple):
             stack.extend(reversed(item))
             continue
-        names = _fields(type(item))
+        names = node_fields(type(item))
         if names is None:
             continue
         yield item

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from .. import model as m
 from ..diagnostics import Reporter
-from ..walk import node_fields as _fields
+from ..walk import node_fields
 
 _OPENING_CONTEXT = set(" \t\n([{<“‘—–-/\u00a0")
 _QUOTE = re.compile("[\"']")
@@ -69,7 +69,7 @@ def _block(block):
     if isinstance(block, tuple):
         new = tuple(_block(b) for b in block)
         return block if all(a is b for a, b in zip(new, block)) else new
-    names = _fields(type(block))
+    names = node_fields(type(block))
     if names is None or isinstance(block, (m.Pos, m.CodeBlock)):
         return block
     changes = {}
@@ -77,7 +77,7 @@ def _block(block):
         value = getattr(block, name)
         if name in ("children", "caption") and isinstance(value, tuple):
             new = _inlines(value, "")[0]
-        elif isinstance(value, tuple) or _fields(type(value)) is not None:
+        elif isinstance(value, tuple) or node_fields(type(value)) is not None:
             new = _block(value)
         else:
             continue
