@@ -36,7 +36,7 @@ from ..model import (
     FootnoteRef, Heading, Image, Inline, LineBreak, Link, OrderedList, Paragraph, Person, Pos,
     Quote, Rule, SoftBreak, Span, Strikeout, Strong, Subscript, Superscript, Table, Text, Turn,
 )
-from ..walk import iter_nodes, plain_text
+from ..walk import iter_nodes, plain_text, section_titles
 from ..cache import BuildCache
 from ..diagnostics import Reporter
 from . import docx_fragments as fragments
@@ -645,7 +645,7 @@ class _DocxWriter:
     def people(self) -> None:
         """Everyone in the book, by family name: their part in each article, affiliations and bio."""
         self._back_heading(PEOPLE_ID, PEOPLE_TITLE)
-        titles = self._section_titles()
+        titles = section_titles(self.book)
         homes = {a.id: a for a in self.book.articles}
         for entry in self.book.people:
             person = entry.person
@@ -670,7 +670,7 @@ class _DocxWriter:
     def abbreviations(self) -> None:
         """Each abbreviation, its expansion, and a link to the section where it is first used."""
         self._back_heading(ABBREVIATIONS_ID, ABBREVIATIONS_TITLE)
-        titles = self._section_titles()
+        titles = section_titles(self.book)
         for entry in self.book.abbreviations:
             p = self.body.add_paragraph(self.styles.id(S.ABBREVIATION))._p
             self._run(p, _Format(bold=True), entry.short)
@@ -892,13 +892,6 @@ class _DocxWriter:
         mark_id = self._next_bookmark
         self._next_bookmark += 1
         return mark_id
-
-    def _section_titles(self) -> dict[str, str]:
-        """As :func:`~publish.walk.section_titles` gives them."""
-        titles = {a.id: a.meta.title for a in self.book.articles}
-        titles.update({n.id: plain_text(n.children) for a in self.book.articles
-                       for n in self.walked[id(a)].in_blocks() if isinstance(n, Heading) and n.id})
-        return titles
 
     def _bookmark_names(self) -> dict[str, str]:
         """Bookmark names for every article and heading id, unique even where ids differ
