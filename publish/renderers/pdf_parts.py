@@ -316,11 +316,14 @@ def _typeset_folios(document_html: str, extra_css: str, pages: int, identifier: 
     return pdf
 
 
-#: A part's pages leave their foot to the folios, which know the page numbers.
+#: A part's pages leave their foot to the folios, which know the page numbers.  The
+#: front matter's named pages set their own (roman) folio, in rules that outrank ``:left``.
 PART_CSS = """
 @page { @bottom-center { content: none; } }
 @page :left { @bottom-left { content: none; } }
 @page :right { @bottom-right { content: none; } }
+@page front:left { @bottom-left { content: none; } }
+@page front:right { @bottom-right { content: none; } }
 """
 
 #: The folios are the foot of each page, nothing else.
