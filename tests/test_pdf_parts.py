@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import subprocess
 import textwrap
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from publish.check.run import check_outputs
 from publish.diagnostics import Reporter
 from publish.renderers import pdf, pdf_parts
 from publish.renderers.pdf_parts import LaidPart, book_page_kinds, first_pages, folio_document, folio_runs
+from tests.pdftools import page_texts, syntax_problems
 from tests.samplebook import book_context
 
 ARTICLES = 7
@@ -80,11 +80,7 @@ def built(tmp_path_factory):
 
 
 def pages_text(data: bytes, tmp_path: Path) -> list[str]:
-    path = tmp_path / "book.pdf"
-    path.write_bytes(data)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    return [re.sub(r"\s+", " ", page).strip() for page in text.split("\f")]
+    return [re.sub(r"\s+", " ", page).strip() for page in page_texts(data)]
 
 
 def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
@@ -175,7 +171,7 @@ def test_one_process_and_two_give_the_same_bytes(built):
 def test_the_assembled_book_passes_qpdf_and_the_check(built, tmp_path):
     path = tmp_path / "book.pdf"
     path.write_bytes(built["parts-2"].data)
-    subprocess.run(["qpdf", "--check", str(path)], check=True, capture_output=True)
+    assert syntax_problems(path) == []
     assert [str(f) for f in check_outputs(built["book"], {"pdf": path})] == []
 
 
@@ -218,7 +214,7 @@ def test_every_pdf_variant_can_be_assembled(built, variant, tmp_path, monkeypatc
     data = pdf.layout(book, ctx).data
     path = tmp_path / "book.pdf"
     path.write_bytes(data)
-    subprocess.run(["qpdf", "--check", str(path)], check=True, capture_output=True)
+    assert syntax_problems(path) == []
     reader = PdfReader(path)
     root = reader.trailer["/Root"]
     assert len(reader.pages) == len(PdfReader(io.BytesIO(built["single"].data)).pages)

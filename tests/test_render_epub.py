@@ -264,7 +264,8 @@ def test_fonts_are_embedded_as_renamed_subsets(archive, opf):
         # The OFL forbids the Reserved Font Name on a modified font, and requires the licence.
         assert "Source" not in names.getDebugName(1) and "Source" not in names.getDebugName(6)
         assert "Open Font License" in names.getDebugName(13)
-        assert items[name.removeprefix("EPUB/")] == "font/ttf"
+        media_type = "font/otf" if data[:4] == b"OTTO" else "font/ttf"  # CFF outlines, or TrueType
+        assert (items[name.removeprefix("EPUB/")], name.endswith(".otf")) == (media_type, data[:4] == b"OTTO")
         assert f'url("../{name.removeprefix("EPUB/")}")' in css
     assert '--font-body: "Briefing Serif", "Source Serif 4"' in css
 

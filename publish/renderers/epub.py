@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from ebooklib import epub
 
+from .. import fonts as fonts_model
 from ..cache import BuildCache, memoised
 from ..diagnostics import BuildError
 from ..model import Book, Image, Pos
@@ -76,10 +77,11 @@ def render(book: Book, ctx: RenderContext) -> bytes:
     images = _ImageRegistry(package, ctx)
     docs = html.epub_documents(book, ctx.build_time, images.url, ctx.reporter,
                                cover_image=COVER_IMAGE, stylesheet=STYLESHEET, cache=ctx.cache)
-    fonts = embedded_fonts(ctx, book_characters(docs, ctx.cache), ctx.build_time)
+    fonts = embedded_fonts(ctx, book_characters(docs, ctx.cache), ctx.build_time,
+                           code_characters=book_code_characters(docs, ctx.cache))
     for font in fonts:
         package.add_item(epub.EpubItem(uid=f"font-{PurePosixPath(font.file_name).stem}",
-                                       file_name=font.file_name, media_type=FONT_MEDIA_TYPE,
+                                       file_name=font.file_name, media_type=font.media_type,
                                        content=font.data))
     stylesheet = epub_stylesheet(ctx, fonts)
 
@@ -167,6 +169,7 @@ class PageFacts:
     """What the package needs to know of a document's body, from one parse."""
 
     characters: frozenset[int]  # in either case (for text-transform)
+    code_characters: frozenset[int]  # of code, set in the mono face
     images: tuple[tuple[str, str], ...]  # src and alt of each
     gaps: tuple[str, ...]  # why it would not meet WCAG 2.1 AA (see accessibility_gaps)
 
@@ -184,7 +187,9 @@ def _page_facts(doc: html.EpubDocument) -> PageFacts:
              if table.find(f".//{{{XHTML_NS}}}th") is None]
     gaps += [f"link without text: {link.get('href')}" for link in body.iter(f"{{{XHTML_NS}}}a")
              if not "".join(link.itertext()).strip()]
-    return PageFacts(_characters(text), images, tuple(gaps))
+    code = "".join(text for tag in ("code", "pre") for element in body.iter(f"{{{XHTML_NS}}}{tag}")
+                   for text in element.itertext())
+    return PageFacts(_characters(text), frozenset(map(ord, code)), images, tuple(gaps))
 
 
 def _body(doc: html.EpubDocument) -> ET.Element:
@@ -473,19 +478,27 @@ def deterministic_zip(data: bytes, build_time: dt.datetime) -> bytes:
 # their own).  Only subsets are embedded, to keep the file small: the text's
 # own characters, as static instances of the packaged variable fonts.
 
-FONT_MEDIA_TYPE = "font/ttf"
+#: Media types and file endings by the font's outlines: TrueType, or CFF ("OTTO").
+FONT_TYPES = {"ttf": ("font/ttf", ".ttf"), "otf": ("font/otf", ".otf")}
 FONT_FOLDER = "fonts"
 #: Licences that allow embedding a subset of the font in a distributed e-book.
 EMBEDDABLE_LICENCES = frozenset({"OFL-1.1", "Apache-2.0"})
 #: (theme role, weight, style) of the faces the reading-system stylesheet uses;
 #: bold italic and sans italic are rare enough to leave to the reading system.
+#: The mono face is cut to the characters of code, the CJK face to those the
+#: Latin faces lack; a book with neither embeds neither.
 EMBEDDED_FACES = (
     ("body", 400, "normal"), ("body", 700, "normal"), ("body", 400, "italic"),
     ("heading", 400, "normal"), ("heading", 600, "normal"),
+    ("mono", 400, "normal"), ("cjk", 400, "normal"), ("cjk", 700, "normal"),
 )
 #: A subset is a Modified Version under the OFL, which may not keep a Reserved
-#: Font Name (Adobe reserves "Source"), so the embedded faces get names of their own.
-EMBEDDED_FAMILIES = {"body": "Briefing Serif", "heading": "Briefing Sans"}
+#: Font Name (Adobe reserves "Source", in Noto Sans CJK too), so the embedded
+#: faces get names of their own.
+EMBEDDED_FAMILIES = {"body": "Briefing Serif", "heading": "Briefing Sans", "mono": "Briefing Mono",
+                     "cjk": "Briefing CJK"}
+#: The roles whose faces set Latin text; the CJK face is embedded for what they lack.
+LATIN_ROLES = ("body", "heading")
 STYLE_LABELS = {400: "Regular", 600: "SemiBold", 700: "Bold"}
 #: The optical size the serif is instanced at: reading text on a phone.
 READING_OPTICAL_SIZE = 12
@@ -501,6 +514,10 @@ class EmbeddedFont:
     file_name: str
     data: bytes
 
+    @property
+    def media_type(self) -> str:
+        return FONT_TYPES["otf" if self.data[:4] == b"OTTO" else "ttf"][0]
+
 
 def book_characters(docs: html.EpubDocuments, cache: BuildCache | None = None) -> frozenset[int]:
     """Every character the book's documents show, in either case (for text-transform)."""
@@ -514,23 +531,35 @@ def _characters(text: str) -> frozenset[int]:
     return frozenset(map(ord, text + text.upper() + text.lower()))
 
 
-def embedded_fonts(ctx: RenderContext, characters: frozenset[int],
-                   build_time: dt.datetime) -> list[EmbeddedFont]:
+def book_code_characters(docs: html.EpubDocuments, cache: BuildCache | None = None) -> frozenset[int]:
+    """Every character of the book's code, which the mono face sets."""
+    return frozenset().union(*(page_facts(doc, cache).code_characters for doc in _content_docs(docs)))
+
+
+def embedded_fonts(ctx: RenderContext, characters: frozenset[int], build_time: dt.datetime,
+                   code_characters: frozenset[int] = frozenset()) -> list[EmbeddedFont]:
     fonts = []
+    latin: set[int] = set()
+    for role in LATIN_ROLES:
+        latin |= fonts_model.repertoire(str(ctx.theme.fonts.get(role, "")))
+    wanted_by_role = {"mono": code_characters, "cjk": characters - latin}
     for role, weight, style in EMBEDDED_FACES:
-        source = embeddable_font_file(ctx.theme.fonts.get(role, ""), style)
+        source = embeddable_font_file(str(ctx.theme.fonts.get(role, "")), weight, style)
         if source is None:
             continue
         stat = source.stat()
         repertoire = memoised(ctx.cache, "epub/repertoire", lambda: _font_characters(source),
                               str(source), stat.st_size, stat.st_mtime_ns)
-        wanted = frozenset(characters & repertoire)
+        wanted = frozenset(wanted_by_role.get(role, characters) & repertoire)
+        if not wanted:
+            continue
         family = EMBEDDED_FAMILIES[role]
         label = font_style_label(weight, style)
         data = memoised(ctx.cache, "epub/font", lambda: subset_font(source, weight, wanted, family, label, build_time),
                         str(source), stat.st_size, stat.st_mtime_ns, weight, sorted(wanted), family, label,
                         build_time.isoformat())
-        file_name = f"{FONT_FOLDER}/{family.lower().replace(' ', '-')}-{label.lower()}.ttf"
+        ending = FONT_TYPES["otf" if data[:4] == b"OTTO" else "ttf"][1]
+        file_name = f"{FONT_FOLDER}/{family.lower().replace(' ', '-')}-{label.lower()}{ending}"
         fonts.append(EmbeddedFont(family, weight, style, file_name, data))
     return fonts
 
@@ -554,16 +583,12 @@ def font_style_label(weight: int, style: str) -> str:
 
 
 @cache
-def embeddable_font_file(name: str, style: str) -> Path | None:
-    """The packaged file of family ``name``, when its licence allows embedding."""
-    try:
-        import fontpkg
-
-        if fontpkg.family(name).license not in EMBEDDABLE_LICENCES:
-            return None
-        return Path(fontpkg.path(name, 400, style))
-    except Exception:  # not packaged: the reading system's fonts apply
-        return None
+def embeddable_font_file(name: str, weight: int, style: str) -> Path | None:
+    """The packaged file of family ``name`` for a face, when its licence allows embedding."""
+    file = fonts_model.nearest_file(name, weight, style)
+    if file is None or file.licence not in EMBEDDABLE_LICENCES:
+        return None  # not packaged: the reading system's fonts apply
+    return file.path
 
 
 def _font_characters(source: Path) -> frozenset[int]:

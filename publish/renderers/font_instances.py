@@ -68,3 +68,36 @@ def table_tags(data: bytes) -> set[bytes]:
 def font_characters(data: bytes) -> frozenset[int]:
     """The characters a font file maps to glyphs."""
     return frozenset(uharfbuzz.Face(uharfbuzz.Blob(data)).unicodes)
+
+
+#: The tables WeasyPrint's own HarfBuzz subsetter drops: a PDF reader needs none of them.
+PDF_DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF",
+                      b"LTSH", b"PCLT", b"SVG ")
+
+
+def pdf_subset(data: bytes, index: int, glyphs: Iterable[int], *, hinting: bool, notdef_outline: bool) -> bytes:
+    """The font at ``index`` in ``data`` cut to ``glyphs``, glyph ids kept, for a PDF.
+
+    The same two passes as WeasyPrint's own HarfBuzz subsetter (``Font._harfbuzz_subset``):
+    the first keeps the glyph ids and empties the glyphs not asked for, the second drops
+    the empty ones after the last glyph used.
+    """
+    glyphs = sorted(glyphs)
+    subset_input = uharfbuzz.SubsetInput()
+    subset_input.glyph_set.update(glyphs)
+    subset_input.drop_table_tag_set.update(int.from_bytes(tag, "big") for tag in PDF_DROPPED_TABLES)
+    flags = uharfbuzz.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | uharfbuzz.SubsetFlags.DESUBROUTINIZE
+    if notdef_outline:
+        flags |= uharfbuzz.SubsetFlags.NOTDEF_OUTLINE
+    subset_input.flags = flags | uharfbuzz.SubsetFlags.RETAIN_GIDS
+    try:
+        face = uharfbuzz.subset(uharfbuzz.Face(uharfbuzz.Blob(data), index), subset_input)
+        subset_input.glyph_set.update(range(glyphs[-1] + 1))
+        subset_input.flags = flags | (uharfbuzz.SubsetFlags(0) if hinting else uharfbuzz.SubsetFlags.NO_HINTING)
+        face = uharfbuzz.subset(face, subset_input) if face is not None else None
+    except RuntimeError as exc:  # uharfbuzz's word for a font HarfBuzz cannot subset
+        raise ValueError(f"HarfBuzz could not subset the font: {exc}") from None
+    result = b"" if face is None else face.blob.data
+    if not result:
+        raise ValueError("HarfBuzz could not subset the font")
+    return result

@@ -1032,7 +1032,8 @@ def theme_properties(theme: Theme, reporter: Reporter, pos: Pos, *, size_unit: s
     for role, generic in GENERIC_FAMILIES.items():
         name = _font_name(theme, role, reporter, pos)
         first = (first_fonts or {}).get(role, "")
-        stack = [f'"{n}"' for n in dict.fromkeys(x for x in (first, name, cjk) if x)]
+        first_cjk = (first_fonts or {}).get("cjk", "")
+        stack = [f'"{n}"' for n in dict.fromkeys(x for x in (first, name, first_cjk, cjk) if x)]
         lines.append(f"  --font-{role}: {', '.join(stack + [generic])};")
     for role, value in sorted(theme.colours.items()):
         if CSS_COLOUR.fullmatch(str(value)) and re.fullmatch(r"[a-z0-9_-]+", role):

@@ -8,7 +8,6 @@ import mimetypes
 import os
 import threading
 from collections.abc import Callable, Iterator
-from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -18,6 +17,7 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .. import fonts
 from ..diagnostics import BuildError, Reporter
 from ..model import Article, Book, Image, Pos
 from ..resources import MAX_BYTES
@@ -29,11 +29,12 @@ from .pdf_assemble import label_pages
 from .pdf_fonts import harfbuzz_instancing
 
 PAGE_SIZES = {"A4": "A4", "LETTER": "letter"}
-FONT_WEIGHTS = {"body": (400, 700), "heading": (400, 600)}
-PACKAGED_FONT_ROLES = ("body", "heading")
+#: The weights the print stylesheet sets in each role's face.
+FONT_WEIGHTS = {"body": (400, 700), "heading": (400, 600), "mono": (400, 700), "cjk": (400, 700)}
 
-#: Warnings about the machine, not the book: they would repeat on every build.
-IGNORED_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset",)
+#: Warnings about the machine, not the book, and WeasyPrint's word for a missing
+#: glyph, which the build reports at the character's source (publish/fonts.py).
+IGNORED_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset", ".notdef glyph rendered for")
 
 
 def render(book: Book, ctx: RenderContext) -> bytes:
@@ -71,7 +72,7 @@ def handouts(book: Book, ctx: RenderContext) -> list[tuple[Article, bytes]]:
 
 
 def _fetcher(ctx: RenderContext) -> LocalFetcher:
-    return LocalFetcher([ctx.styles_dir, *font_dirs()])
+    return LocalFetcher([ctx.styles_dir, *fonts.font_dirs(ctx.theme)])
 
 
 def _image_url(ctx: RenderContext, fetcher: LocalFetcher):
@@ -232,43 +233,22 @@ def fixed_font_timestamps(ctx: RenderContext) -> Iterator[None]:
 
 
 # ----------------------------------------------------------------------- fonts
-# Source Serif 4 and Source Sans 3 ship as variable fonts: WeasyPrint picks
-# the weight from one @font-face per weight, all naming the same file.  The
-# families no package provides (CJK, mono) come from fontconfig.
-
-
-@cache
-def packaged_font_files(name: str) -> tuple[tuple[str, Path], ...]:
-    """(style, file) pairs of a fontpkg family, or () when it is not installed."""
-    try:
-        import fontpkg
-
-        return tuple((style, fontpkg.path(name, 400, style)) for style in ("normal", "italic"))
-    except Exception:  # fontpkg or the family missing: fontconfig's fallback applies
-        return ()
-
-
-def font_dirs() -> list[Path]:
-    """Folders of the packaged font files, for the fetcher's allow-list."""
-    try:
-        import fontpkg
-
-        return sorted({Path(f.path).parent.resolve()
-                       for name in fontpkg.families() for f in fontpkg.family(name).files})
-    except Exception:
-        return []
+# Every face comes from a pinned package (publish/fonts.py) through @font-face:
+# a variable font gets one rule per weight the stylesheet sets, all naming the
+# same file; a static one, one rule per file.  Pango still falls back through
+# fontconfig for a character no face has, which the build reports at its source.
 
 
 def font_face_css(theme: Theme) -> str:
     rules = []
-    for role in PACKAGED_FONT_ROLES:
-        name = theme.fonts.get(role, "")
+    for role, weights in FONT_WEIGHTS.items():
+        name = str(theme.fonts.get(role, ""))
         if not CSS_FONT_NAME.fullmatch(name):
             continue
-        for style, path in packaged_font_files(name):
-            for weight in FONT_WEIGHTS[role]:
+        for file in fonts.family_files(name):
+            for weight in weights if file.weight is None else (file.weight,):
                 rules.append(
-                    f'@font-face {{ font-family: "{name}"; src: url("{path.as_uri()}");'
-                    f" font-weight: {weight}; font-style: {style}; }}"
+                    f'@font-face {{ font-family: "{name}"; src: url("{file.path.as_uri()}");'
+                    f" font-weight: {weight}; font-style: {file.style}; }}"
                 )
     return "\n".join(rules)

@@ -1,4 +1,4 @@
-"""The PDF's variable fonts instanced by HarfBuzz instead of fontTools.
+"""The PDF's fonts subset and instanced by the HarfBuzz that pip installs.
 
 WeasyPrint embeds a variable font as a static instance at the weight and
 optical size each run of text uses, one per face and size, and makes them with
@@ -6,9 +6,14 @@ fontTools' instancer after cutting the subset: over a second for the seed
 book, on every build and in every part of a long one
 (``font_instances`` says what HarfBuzz does instead).
 
-WeasyPrint has no option for this, so for the length of a render its module
-name for the instancer is bound to ``instantiate`` below; a font HarfBuzz
-cannot instance still goes to fontTools.
+WeasyPrint cuts its subsets with the system's libharfbuzz-subset when it finds
+one, and with fontTools otherwise: two machines would write different bytes,
+and fontTools takes over a second per face (twenty for the seed book).  The
+HarfBuzz of ``uharfbuzz`` is the same on every machine with the same packages.
+
+WeasyPrint has no option for either, so for the length of a render its module
+name for the instancer is bound to ``instantiate`` below and its fonts' subset
+method to ``subset``; a font HarfBuzz cannot read still goes to WeasyPrint's own.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from fontTools.ttLib import TTFont
 from weasyprint.pdf import fonts as weasyprint_fonts
 
-from .font_instances import static_instance
+from .font_instances import pdf_subset, static_instance
 
 #: One binding at a time: two renders in one process must not restore each other's.
 _BINDING_LOCK = threading.Lock()
@@ -29,18 +34,31 @@ _BINDING_LOCK = threading.Lock()
 
 @contextlib.contextmanager
 def harfbuzz_instancing() -> Iterator[None]:
-    """WeasyPrint's variable fonts are instanced by HarfBuzz while the block runs."""
+    """WeasyPrint's fonts are subset and its variable fonts instanced by HarfBuzz while the block runs."""
     with _BINDING_LOCK:
         fonttools_instancer = weasyprint_fonts.instantiateVariableFont
 
         def instancer(font: TTFont, location: Mapping[str, float], static: bool = False, **options) -> TTFont:
             return instantiate(font, location, static=static, fallback=fonttools_instancer, **options)
 
+        own_subset = weasyprint_fonts.Font.subset
+
+        def subset(font: weasyprint_fonts.Font, to_unicode: Mapping[int, str], hinting: bool) -> None:
+            if not to_unicode:
+                return
+            try:
+                font.file_content = pdf_subset(font.file_content, font.index, to_unicode,
+                                               hinting=hinting, notdef_outline=bool(font.missing))
+            except ValueError:
+                own_subset(font, to_unicode, hinting)
+
         weasyprint_fonts.instantiateVariableFont = instancer
+        weasyprint_fonts.Font.subset = subset  # type: ignore[method-assign]
         try:
             yield
         finally:
             weasyprint_fonts.instantiateVariableFont = fonttools_instancer
+            weasyprint_fonts.Font.subset = own_subset  # type: ignore[method-assign]
 
 
 def instantiate(font: TTFont, location: Mapping[str, float], *, static: bool,
