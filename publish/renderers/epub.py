@@ -478,7 +478,7 @@ def deterministic_zip(data: bytes, build_time: dt.datetime) -> bytes:
 # their own).  Only subsets are embedded, to keep the file small: the text's
 # own characters, as static instances of the packaged variable fonts.
 
-#: Media types and file endings by the font's outlines: TrueType, or CFF ("OTTO").
+#: Media types and file endings by the font's outlines (``font_type``).
 FONT_TYPES = {"ttf": ("font/ttf", ".ttf"), "otf": ("font/otf", ".otf")}
 FONT_FOLDER = "fonts"
 #: Licences that allow embedding a subset of the font in a distributed e-book.
@@ -516,7 +516,7 @@ class EmbeddedFont:
 
     @property
     def media_type(self) -> str:
-        return FONT_TYPES["otf" if self.data[:4] == b"OTTO" else "ttf"][0]
+        return FONT_TYPES[font_type(self.data)][0]
 
 
 def book_characters(docs: html.EpubDocuments, cache: BuildCache | None = None) -> frozenset[int]:
@@ -538,30 +538,39 @@ def book_code_characters(docs: html.EpubDocuments, cache: BuildCache | None = No
 
 def embedded_fonts(ctx: RenderContext, characters: frozenset[int], build_time: dt.datetime,
                    code_characters: frozenset[int] = frozenset()) -> list[EmbeddedFont]:
-    fonts = []
-    latin: set[int] = set()
-    for role in LATIN_ROLES:
-        latin |= fonts_model.repertoire(str(ctx.theme.fonts.get(role, "")))
+    sources = {face: embeddable_font_file(str(ctx.theme.fonts.get(face[0], "")), face[1], face[2])
+               for face in EMBEDDED_FACES}
+    repertoires = {face: _repertoire(ctx.cache, source) for face, source in sources.items() if source}
+    latin = frozenset().union(*(chars for face, chars in repertoires.items() if face[0] in LATIN_ROLES))
     wanted_by_role = {"mono": code_characters, "cjk": characters - latin}
-    for role, weight, style in EMBEDDED_FACES:
-        source = embeddable_font_file(str(ctx.theme.fonts.get(role, "")), weight, style)
-        if source is None:
-            continue
-        stat = source.stat()
-        repertoire = memoised(ctx.cache, "epub/repertoire", lambda: _font_characters(source),
-                              str(source), stat.st_size, stat.st_mtime_ns)
+    fonts = []
+    for (role, weight, style), repertoire in repertoires.items():
+        source = sources[role, weight, style]
+        assert source is not None  # only faces with a file have a repertoire
         wanted = frozenset(wanted_by_role.get(role, characters) & repertoire)
         if not wanted:
             continue
         family = EMBEDDED_FAMILIES[role]
         label = font_style_label(weight, style)
+        stat = source.stat()
         data = memoised(ctx.cache, "epub/font", lambda: subset_font(source, weight, wanted, family, label, build_time),
                         str(source), stat.st_size, stat.st_mtime_ns, weight, sorted(wanted), family, label,
                         build_time.isoformat())
-        ending = FONT_TYPES["otf" if data[:4] == b"OTTO" else "ttf"][1]
+        ending = FONT_TYPES[font_type(data)][1]
         file_name = f"{FONT_FOLDER}/{family.lower().replace(' ', '-')}-{label.lower()}{ending}"
         fonts.append(EmbeddedFont(family, weight, style, file_name, data))
     return fonts
+
+
+def _repertoire(cache: BuildCache | None, source: Path) -> frozenset[int]:
+    stat = source.stat()
+    return memoised(cache, "epub/repertoire", lambda: _font_characters(source),
+                    str(source), stat.st_size, stat.st_mtime_ns)
+
+
+def font_type(data: bytes) -> str:
+    """``otf`` for a font with CFF outlines, ``ttf`` for TrueType ones."""
+    return "otf" if data[:4] == b"OTTO" else "ttf"
 
 
 def font_face_css(fonts: Sequence[EmbeddedFont]) -> str:
