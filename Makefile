@@ -52,8 +52,8 @@ $(COMPILED): $(STAMP) $(CODE)
 	$(BIN)/python -m compileall -q publish
 	touch $@
 
-# One run builds the three formats: the PDF's page numbers fill the Word contents,
-# and the EPUB and DOCX cost little next to the PDF's layout.
+# One run builds the three formats: the EPUB and DOCX render while the PDF is laid out,
+# and cost little next to it.
 $(OUT).pdf $(OUT).epub $(OUT).docx &: $(DEPS) $(COMPILED)
 	$(PUBLISH) build $(CONTENT) -o $(OUTDIR)
 

@@ -155,17 +155,16 @@ def build(
             raise BuildError(str(source), f"{len(reporter.warnings)} warning(s) with --strict")
     rendered: list[tuple[Path, bytes]] = []
     formats = list(dict.fromkeys(formats))
-    # With two cores the formats render side by side: the EPUB needs nothing from the
-    # others, and the DOCX is written alongside the PDF and sent its page numbers last.
+    # With two cores the formats render side by side: the EPUB and the DOCX need nothing
+    # from the PDF, which the parent lays out meanwhile.
     children: list[ChildRender] = []
     if len(formats) > 1 and parallel.available():
-        if "docx" in formats and "pdf" in formats:
-            children.append(ChildRender("docx", partial(_render, "docx"), book, context, awaits_page_numbers=True))
-        if "epub" in formats:
-            children.append(ChildRender("epub", partial(_render, "epub"), book, context))
+        # the parent keeps one: the PDF when it is asked for, else the DOCX
+        children += [ChildRender(name, partial(_render, name), book, context)
+                     for name in ("docx", "epub") if name in formats and (name == "epub" or "pdf" in formats)]
     elsewhere = {child.name for child in children}
     try:
-        # The PDF goes first: the pages it finds for each heading fill the DOCX contents.
+        # The slowest format, the PDF, renders here while the children work.
         for name in sorted(formats, key=lambda f: f != "pdf"):
             if name in elsewhere:
                 continue
@@ -173,10 +172,6 @@ def build(
             with time_limit(timeout, name):
                 result = get_renderer(name)(book, context)
             if isinstance(result, Rendered):
-                if result.anchors:
-                    context = replace(context, page_numbers=dict(result.anchors))
-                for child in children:
-                    child.send_page_numbers(result.anchors)
                 result = result.data
             rendered.append((outdir / f"{book.meta.slug}{extension(name)}", result))
         for child in children:

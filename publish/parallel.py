@@ -14,7 +14,7 @@ import itertools
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from typing import TypeVar
@@ -135,29 +135,14 @@ class ChildRender:
     """One format rendering in a forked child (or any work given as a renderer: a
     callable of the book and context); :meth:`result` waits for it."""
 
-    def __init__(self, name: str, renderer: Renderer, book: Book, context: RenderContext,
-                 *, awaits_page_numbers: bool = False) -> None:
+    def __init__(self, name: str, renderer: Renderer, book: Book, context: RenderContext) -> None:
         # fork, not spawn: the child shares the parent's book and renderer as they are, unpickled
         fork = multiprocessing.get_context("fork")
         self.name = name
         self.receive, send = _pipe(fork)
-        # the DOCX renders alongside the PDF and is sent its page numbers (send_page_numbers)
-        self.pages: Connection | None = None
-        pages = None
-        if awaits_page_numbers:
-            pages, self.pages = _pipe(fork, parent_receives=False)
-        self.process = fork.Process(target=_render_in_child, args=(renderer, book, context, send, pages),
-                                    daemon=True)
+        self.process = fork.Process(target=_render_in_child, args=(renderer, book, context, send), daemon=True)
         self.process.start()
         send.close()
-        if pages is not None:
-            pages.close()
-
-    def send_page_numbers(self, page_numbers: Mapping[str, int]) -> None:
-        if self.pages is not None:
-            self.pages.send(dict(page_numbers))
-            _close(self.pages)
-            self.pages = None
 
     def result(self, timeout: float, reporter: Reporter) -> object:
         if not self.receive.poll(timeout if timeout > 0 else None):
@@ -181,18 +166,12 @@ class ChildRender:
             self.process.kill()
         self.process.join()
         _close(self.receive)
-        if self.pages is not None:
-            _close(self.pages)
-            self.pages = None
 
 
-def _render_in_child(renderer: Renderer, book: Book, context: RenderContext, send: Connection,
-                     pages: Connection | None = None) -> None:
+def _render_in_child(renderer: Renderer, book: Book, context: RenderContext, send: Connection) -> None:
     _in_child()
     reporter = Reporter(stream=None, strict=context.reporter.strict)
     context.resources.reporter = reporter  # the child's own copy of the resources
-    if pages is not None:
-        context = replace(context, await_page_numbers=pages.recv)
     try:
         result = renderer(book, replace(context, reporter=reporter))
         data = result.data if isinstance(result, Rendered) else result

@@ -130,27 +130,22 @@ def test_a_failing_child_fails_the_build_and_writes_nothing(tmp_path: Path, fake
     assert not list(tmp_path.glob("*.pdf"))
 
 
-def test_the_docx_rendered_alongside_the_pdf_gets_its_page_numbers(tmp_path: Path, monkeypatch) -> None:
+def test_the_docx_and_epub_render_in_children_while_the_pdf_is_laid_out(tmp_path: Path, monkeypatch) -> None:
+    import os
+
     from publish import parallel
-    from publish.renderers.context import Rendered
 
     def get_renderer(name: str):
-        def render(book, context):
-            if name == "pdf":
-                return Rendered(b"pdf", {"intro": 3, "summary": 5})
-            if name == "docx":
-                waited = context.await_page_numbers is not None
-                pages = context.await_page_numbers() if waited else context.page_numbers
-                return f"waited={waited} pages={sorted(pages.items())}".encode()
-            return name.encode()
-        return render
+        return lambda book, context: f"{name} in {os.getpid()}".encode()
 
     monkeypatch.setattr(api, "get_renderer", get_renderer)
     monkeypatch.setattr(parallel, "available", lambda: True)
     api.build(CONTENT, tmp_path / "two", reporter=Reporter(stream=None))
-    assert (tmp_path / "two" / "us-japan-briefing.docx").read_bytes() == (
-        b"waited=True pages=[('intro', 3), ('summary', 5)]")
+    here = str(os.getpid()).encode()
+    outputs = {path.suffix: path.read_bytes() for path in (tmp_path / "two").glob("us-japan-briefing.*")}
+    assert outputs[".pdf"] == b"pdf in " + here
+    assert here not in outputs[".docx"] and here not in outputs[".epub"]
+    assert outputs[".docx"] != outputs[".epub"].replace(b"epub", b"docx")  # two children, not one
     monkeypatch.setattr(parallel, "available", lambda: False)
     api.build(CONTENT, tmp_path / "one", reporter=Reporter(stream=None))
-    assert (tmp_path / "one" / "us-japan-briefing.docx").read_bytes() == (
-        b"waited=False pages=[('intro', 3), ('summary', 5)]")
+    assert (tmp_path / "one" / "us-japan-briefing.docx").read_bytes() == b"docx in " + here

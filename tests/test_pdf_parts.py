@@ -155,9 +155,9 @@ def test_page_labels_are_the_printed_numbers(built, tmp_path):
     assert single.page_labels[-1] == str(len(single.pages) - first_article)
 
 
-def test_parts_give_the_same_page_numbers_to_the_docx(built, tmp_path):
+def test_parts_put_every_anchor_on_the_same_page(built, tmp_path):
     assert built["parts-2"].anchors == built["single"].anchors
-    # counted from the cover, as Word counts the DOCX's pages
+    # counted from the cover
     first = built["book"].articles[0].id
     pages = pages_text(built["single"].data, tmp_path)
     assert "Paragraph 1 of post 1 " in pages[built["parts-2"].anchors[first] - 1]

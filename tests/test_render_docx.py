@@ -623,14 +623,19 @@ def test_toc_field_is_prefilled_and_updated_on_opening(both):
     assert attr(settings.find("w:updateFields", NS), "val") == "true"
 
 
-def test_toc_shows_page_numbers_the_pdf_build_supplies():
-    book = small_book(Heading(2, (Text("Later"),), id="later"), Heading(2, (Text("Unpaged"),), id="x"))
-    data = render_small(book, page_numbers={"small": 3, "later": 4})
+def test_toc_entries_link_to_their_headings_and_show_no_page_numbers():
+    """The document's own page numbers are Word's to fill in; the PDF's fall elsewhere."""
+    book = small_book(Heading(2, (Text("Later"),), id="later"), Heading(2, (Text("Next"),), id="x"))
+    data = render_small(book)
     entries = toc_entries(data)
-    assert [all_text(e) for e in entries] == ["Small3", "Later4", "Unpaged"]
-    refs = [t.strip() for e in entries for t in e.xpath(".//w:instrText/text()", namespaces=NS)]
-    assert refs[1:] == ["PAGEREF small \\h", "PAGEREF later \\h"]
-    assert entries[0].xpath("w:hyperlink/w:r/w:tab", namespaces=NS)  # a tab to the dot leader
+    assert [all_text(e) for e in entries] == ["Small", "Later", "Next"]
+    assert not [t for e in entries for t in e.xpath(".//w:instrText/text()", namespaces=NS)
+                if "PAGEREF" in t]
+    assert not [tab for e in entries for tab in e.xpath(".//w:r/w:tab", namespaces=NS)]
+    document = part(data, "word/document.xml")
+    marks = set(document.xpath("//w:bookmarkStart/@w:name", namespaces=NS))
+    anchors = [e.xpath("w:hyperlink/@w:anchor", namespaces=NS) for e in entries]
+    assert all(len(a) == 1 and a[0] in marks for a in anchors), anchors
 
 
 # ---------------------------------------------------------------- numbering

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,12 +28,6 @@ class RenderContext:
     workdir: Path | None = None
     #: The PDF standard to follow: tagged PDF/UA-1 by default, or a PDF/A variant for archiving.
     pdf_variant: str = "pdf/ua-1"
-    #: Article and heading ids -> the page the PDF put them on, for the DOCX contents.
-    #: Set when the PDF is built in the same run, before the DOCX.
-    page_numbers: Mapping[str, int] | None = None
-    #: Rendered alongside the PDF, the DOCX waits on this for the page numbers, once the
-    #: rest of it is written.
-    await_page_numbers: Callable[[], Mapping[str, int]] | None = None
     #: Where results of costly steps are kept between builds (None: not kept).
     cache: BuildCache | None = None
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import assert_never
 
@@ -31,14 +30,42 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
+from ..cache import BuildCache
+from ..conventions import BylineGroup, bio_heading, byline_groups, format_date, name_separators, role_label
+from ..diagnostics import Reporter
 from ..model import (
-    Article, Book, BulletList, Code, CodeBlock, Div, Emph, Exchange, Figure, FootnoteDef,
-    FootnoteRef, Heading, Image, Inline, LineBreak, Link, OrderedList, Paragraph, Person, Pos,
-    Quote, Rule, SoftBreak, Span, Strikeout, Strong, Subscript, Superscript, Table, Text, Turn,
+    Article,
+    Book,
+    BulletList,
+    Code,
+    CodeBlock,
+    Div,
+    Emph,
+    Exchange,
+    Figure,
+    FootnoteDef,
+    FootnoteRef,
+    Heading,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    OrderedList,
+    Paragraph,
+    Pos,
+    Quote,
+    Rule,
+    SoftBreak,
+    Span,
+    Strikeout,
+    Strong,
+    Subscript,
+    Superscript,
+    Table,
+    Text,
+    Turn,
 )
 from ..walk import iter_nodes, plain_text, section_titles
-from ..cache import BuildCache
-from ..diagnostics import Reporter
 from . import docx_fragments as fragments
 from . import docx_package as package
 from . import ooxml
@@ -46,8 +73,6 @@ from .context import RenderContext
 from .docx_styles import TABLE_GAP, S, StyleSheet, page_geometry
 from .ooxml import clean_text
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 _DIV_STYLES = {"source-note": S.SOURCE_LINE, "bio": S.BIO, "standfirst": S.STANDFIRST}
 _HEADING_STYLES = {2: S.HEADING2, 3: S.HEADING3, 4: S.HEADING4, 5: S.HEADING5, 6: S.HEADING6}
 _ALIGNMENTS = {"left": "left", "center": "center", "right": "right"}
@@ -61,20 +86,18 @@ PEOPLE_ID, PEOPLE_TITLE = "people", "People in this briefing"
 ABBREVIATIONS_ID, ABBREVIATIONS_TITLE = "abbreviations", "Abbreviations"
 
 
-def render(book: Book, ctx: RenderContext, *, page_numbers: Mapping[str, int] | None = None) -> bytes:
+def render(book: Book, ctx: RenderContext) -> bytes:
     """The book as the bytes of a DOCX file, identical for identical input and build time.
 
-    ``page_numbers`` maps article and heading ids to the pages the PDF build
-    put them on; the contents field shows them until Word recomputes its own.
-    Rendered alongside the PDF, the DOCX asks ``ctx.await_page_numbers`` for
-    them once everything else is written.
+    The contents field's result lists every entry as a link to its heading, with
+    no page numbers: the document's own pages are known only to the program that
+    lays it out (the PDF's fall elsewhere), and Word offers to fill them in on
+    opening (``updateFields``).
     """
     reference = ctx.styles_dir / "reference.docx"
     from_reference = reference.is_file()
     document = docx.Document(str(reference) if from_reference else None)
-    known = page_numbers or ctx.page_numbers
-    pages = (lambda: known) if known or ctx.await_page_numbers is None else ctx.await_page_numbers
-    _DocxWriter(book, ctx, document, from_reference=from_reference, page_numbers=pages).write()
+    _DocxWriter(book, ctx, document, from_reference=from_reference).write()
     return package.package_bytes(document, ctx.build_time)
 
 
@@ -177,14 +200,11 @@ class _ArticleNotes:
 
 
 class _DocxWriter:
-    def __init__(self, book: Book, ctx: RenderContext, document, *, from_reference: bool,
-                 page_numbers: Callable[[], Mapping[str, int] | None]) -> None:
+    def __init__(self, book: Book, ctx: RenderContext, document, *, from_reference: bool) -> None:
         self.book = book
         self.ctx = ctx
         self.document = document
         self.part = document.part
-        self.pages = page_numbers
-        self.page_numbers: Mapping[str, int] = {}
         self.from_reference = from_reference
         self.geometry = page_geometry(ctx.page_size)
         self.styles = StyleSheet(document, ctx.theme, book.meta.language, self.geometry,
@@ -211,14 +231,11 @@ class _DocxWriter:
         self._page_setup(self.document.element.body.get_or_add_sectPr())
         self.cover()
         self._end_section()
-        entries = list(self._toc_entries())
         self._text_paragraph(S.TOC_HEADING, "Contents")
-        # The entries go in last, when the page numbers are known: before the paragraph
-        # that ends the section (as after a field, see _end_section).
-        later = self.body.add_paragraph(self.styles.id(S.BODY_TEXT))._p if entries and self.book.articles else None
-        if later is None:
-            self.page_numbers = self.pages() or {}
-            self.contents(entries)
+        self.contents(list(self._toc_entries()))
+        if self.book.articles:
+            # a paragraph after the field ends the section (see _end_section)
+            self.body.add_paragraph(self.styles.id(S.BODY_TEXT))
         # with no articles the contents page is the last section
         contents_section = self._end_section() if self.book.articles else self._last_section()
         self._running_head(contents_section, "Contents")
@@ -236,9 +253,6 @@ class _DocxWriter:
             write_part()
             section = self._last_section() if index == len(back_matter) - 1 else self._end_section()
             self._running_head(section, title)
-        if later is not None:
-            self.page_numbers = self.pages() or {}
-            self.contents(entries, before=later)
         for story in (self.document.element.body, self.footnotes.element):
             self._space_after_tables(story)
         self._package()
@@ -337,15 +351,11 @@ class _DocxWriter:
         if meta.description:
             self._text_paragraph(S.COVER_NOTE, meta.description)
 
-    def contents(self, entries: list[tuple[int, str, str]], before=None) -> None:
-        """The contents field: Word's own TOC, its result already filled in; its
-        paragraphs at the end of the body, or ``before`` a paragraph there."""
+    def contents(self, entries: list[tuple[int, str, str]]) -> None:
+        """The contents field: Word's own TOC, its result already filled in."""
         paragraphs = [self._toc_entry(level, title, node_id) for level, title, node_id in entries]
         if not paragraphs:
             return
-        if before is not None:
-            for paragraph in paragraphs:
-                before.addprevious(paragraph)
         begin = ooxml.field_runs('TOC \\o "1-3" \\h \\z \\u')
         # begin, instruction and separate open the first entry; end closes the last
         first_pPr = paragraphs[0].pPr
@@ -354,20 +364,15 @@ class _DocxWriter:
         paragraphs[-1].append(begin[-1])
 
     def _toc_entry(self, level: int, title: str, node_id: str):
-        """One entry as Word writes it: a link to the heading holding its text, a tab and its page.
+        """One entry as Word writes it, less its page: a link to the heading holding its text.
 
-        Without a known page the entry has no tab and no PAGEREF: an empty
-        result would leave a dot leader pointing at nothing until fields update.
+        No tab and no PAGEREF: an empty result would leave a dot leader pointing
+        at nothing until fields update.
         """
         p = self.body.add_paragraph(self.styles.id(S.TOC[level - 1]))._p
         anchor = self.bookmarks.get(node_id, "")
         holder = ooxml.hyperlink(anchor=anchor) if anchor else p
         self._run(holder, _Format(), title)
-        page = self.page_numbers.get(node_id)
-        if anchor and page:
-            holder.append(ooxml.run(OxmlElement("w:tab")))
-            for node in ooxml.page_reference_field(anchor, page):
-                holder.append(node)
         if anchor:
             p.append(holder)
         return p
@@ -467,8 +472,9 @@ class _DocxWriter:
                          lambda: self._run(title._p, self._format(article), meta.title))
         if meta.subtitle:
             self._text_paragraph(S.ARTICLE_SUBTITLE, meta.subtitle)
-        for person in meta.people:
-            self.byline(person)
+        language = meta.language or self.book.meta.language or "en"
+        for group in byline_groups(meta.people):
+            self.byline(group, language)
         if meta.date:
             self._text_paragraph(S.DATELINE, format_date(meta.date))
         if meta.publisher or meta.url:
@@ -481,16 +487,19 @@ class _DocxWriter:
             if not self.picture(paragraph, meta.image, article.pos or Pos("."), block=True):
                 paragraph._p.getparent().remove(paragraph._p)
 
-    def byline(self, person: Person) -> None:
+    def byline(self, group: BylineGroup, language: str) -> None:
+        """``By A and B``, ``Speakers: A (affiliation) and B (affiliation)``: one paragraph per group."""
         p = self.body.add_paragraph(self.styles.id(S.BYLINE))._p
-        roles = [role for role in person.roles if role]
-        if roles and all(role.lower() == "author" for role in roles):
-            p.append(self._plain_run("By "))
-        elif roles:
-            p.append(self._plain_run(" & ".join(_capitalised(role) for role in roles) + ": "))
-        self._linked_text(p, person.id, person.name, _Format(bold=True))
-        if person.affiliations:
-            self._run(p, _Format(), ", " + "; ".join(person.affiliations))
+        if group.label:
+            p.append(self._plain_run(group.label + (" " if group.by_authors else ": ")))
+        several = len(group.people) > 1
+        for person, after in zip(group.people, name_separators(len(group.people), language), strict=True):
+            self._linked_text(p, person.id, person.name, _Format(bold=True))
+            if person.affiliations:
+                affiliation = "; ".join(person.affiliations)
+                self._run(p, _Format(), f" ({affiliation})" if several else f", {affiliation}")
+            if after:
+                self._run(p, _Format(), after)
 
     def _linked_text(self, p, node_id: str, text: str, fmt: _Format) -> None:
         """Text that links to the bookmark of ``node_id`` (a person's entry, an article, a
@@ -515,8 +524,7 @@ class _DocxWriter:
         people = [person for person in article.meta.people if person.bio]
         if not people:
             return
-        heading = "About the author" if len(people) == 1 else "About the contributors"
-        self._text_paragraph(S.BIO_HEADING, heading)
+        self._text_paragraph(S.BIO_HEADING, bio_heading(article.meta.people))
         for person in people:
             self.block_sequence(person.bio, self.body, dataclasses.replace(frame, style=S.BIO))
 
@@ -655,7 +663,7 @@ class _DocxWriter:
                 self._text_paragraph(S.PERSON_DETAIL, affiliation)
             for appearance in entry.appearances:
                 p = self.body.add_paragraph(self.styles.id(S.PERSON_DETAIL))._p
-                roles = " & ".join(_capitalised(r) for r in appearance.roles) or "Named"
+                roles = role_label(appearance.roles) or "Named"
                 p.append(self._plain_run(f"{roles} in ", italic=True))
                 self._linked_text(p, appearance.article_id, titles.get(appearance.article_id, ""),
                                   _Format(italic=True))
@@ -917,18 +925,9 @@ class _DocxWriter:
 # ----------------------------------------------------------------- utilities
 
 
-def format_date(date: dt.date) -> str:
-    """``23 October 2025``: unambiguous everywhere, and independent of the locale."""
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
-
-
 def _note_bookmark(note_id: int) -> str:
     """The hidden bookmark (a leading ``_`` hides it in Word) around a note's first reference."""
     return f"_RefNote{note_id}"
-
-
-def _capitalised(role: str) -> str:
-    return role[:1].upper() + role[1:]
 
 
 def _jc(align: str):

@@ -25,6 +25,7 @@ from ebooklib import epub
 
 from .. import fonts as fonts_model
 from ..cache import BuildCache, memoised
+from ..conventions import format_date
 from ..diagnostics import BuildError
 from ..model import Book, Image, Pos
 from ..theme import Theme
@@ -395,7 +396,7 @@ def cover_png(book: Book, theme: Theme) -> bytes:
 
     y = band + 120
     if book.meta.date:
-        draw.text((margin, y), html.format_date(book.meta.date), font=_font(theme, "heading", 64, 600),
+        draw.text((margin, y), format_date(book.meta.date), font=_font(theme, "heading", 64, 600),
                   fill=accent)
         y += 140
     article_font = _font(theme, "heading", 46, 400)

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 
 import uharfbuzz
 
-
 #: Name ids of the standard records (copyright and licence among them); the ones
 #: above name the variable font's instances and axis values, which a static font lacks.
 STANDARD_NAME_IDS = range(256)

@@ -25,6 +25,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..cache import BuildCache
+from ..conventions import bio_heading, byline_groups, format_date, name_separators, role_label
 from ..diagnostics import Diagnostic, Reporter
 from ..model import (
     Article,
@@ -67,10 +68,6 @@ from ..walk import nodes, plain_text, section_titles
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
-)
 
 #: Section headings deeper than this stay out of the contents and the EPUB nav.
 TOC_DEPTH = 3
@@ -129,13 +126,6 @@ def css_class(role: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", role.lower()).strip("-") or "div"
 
 
-def format_date(day: dt.date | None) -> str:
-    """``13 November 2025``: spelt out, independent of the machine's locale."""
-    if day is None:
-        return ""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def iso_date(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
@@ -146,11 +136,6 @@ def running_title(title: str) -> str:
         return title
     cut = title[:RUNNING_TITLE_MAX].rsplit(" ", 1)[0].rstrip(" ,;:–-")
     return cut + "…"
-
-
-def role_label(roles: Sequence[str]) -> str:
-    """``("commentator", "moderator")`` -> ``Commentator & Moderator``."""
-    return " & ".join(role.strip().capitalize() for role in roles if role.strip())
 
 
 def is_external(target: str) -> bool:
@@ -181,6 +166,14 @@ class PersonView:
 
 
 @dataclass(frozen=True)
+class BylineView:
+    """One byline: its label (``By``, ``Speakers``) and its people, each followed by its separator."""
+
+    label: str
+    people: tuple[tuple[PersonView, str], ...]
+
+
+@dataclass(frozen=True)
 class BioView:
     name: str
     body: Markup
@@ -197,6 +190,7 @@ class ArticleView:
     running_title: str
     subtitle: str
     people: tuple[PersonView, ...]
+    bylines: tuple[BylineView, ...]
     names: str
     date: str
     date_iso: str
@@ -610,6 +604,7 @@ def article_view(article: Article, book: Book, target: Target, href: str,
         running_title=running_title(meta.title),
         subtitle=meta.subtitle,
         people=tuple(person_view(p, target, book) for p in meta.people),
+        bylines=byline_views(article, target, book),
         names=", ".join(p.name for p in meta.people),
         date=format_date(meta.date),
         date_iso=iso_date(meta.date),
@@ -626,11 +621,13 @@ def article_view(article: Article, book: Book, target: Target, href: str,
     )
 
 
-def bio_heading(people: Sequence[Person]) -> str:
-    with_bio = [p for p in people if p.bio]
-    if with_bio and all("author" in p.roles for p in with_bio):
-        return "About the author" if len(with_bio) == 1 else "About the authors"
-    return "About the contributors"
+def byline_views(article: Article, target: Target, book: Book) -> tuple[BylineView, ...]:
+    language = article.meta.language or book.meta.language or "en"
+    views = []
+    for group in byline_groups(article.meta.people):
+        people = [person_view(p, target, book) for p in group.people]
+        views.append(BylineView(group.label, tuple(zip(people, name_separators(len(people), language), strict=True))))
+    return tuple(views)
 
 
 def person_view(person: Person, target: Target, book: Book) -> PersonView:

@@ -171,11 +171,6 @@ def note_reference_field(bookmark: str, number: int, style_id: str) -> list:
     return field_runs(f"NOTEREF {bookmark} \\f \\h", str(number), style_id)
 
 
-def page_reference_field(bookmark: str, page: int) -> list:
-    """``PAGEREF``: the page a bookmark is on, with ``page`` as its result until Word updates it."""
-    return field_runs(f"PAGEREF {bookmark} \\h", str(page))
-
-
 def field_char(kind: str, style_id: str = "") -> OxmlElement:
     """A run with ``w:fldChar`` of type ``begin``, ``separate`` or ``end``."""
     return run(element("w:fldChar", {"w:fldCharType": kind}), style_id=style_id)

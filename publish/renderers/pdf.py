@@ -44,7 +44,7 @@ def render(book: Book, ctx: RenderContext) -> bytes:
 
 def layout(book: Book, ctx: RenderContext) -> Rendered:
     """The PDF, and the page every article, heading and person entry landed on, counted
-    from the cover (as the DOCX counts its pages, not as the folios number them).
+    from the cover (not as the folios number them).
 
     A long book is typeset in parts, side by side (``pdf_parts``); a short one in one go.
     """
