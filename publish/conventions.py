@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import Person
+from .model import ArticleMeta, Person
 
 #: Roles whose plural is not the role and an "s".
 _PLURALS = {"chair": "chairs", "discussant": "discussants", "host": "hosts"}
@@ -96,3 +96,12 @@ def bio_heading(people: Sequence[Person]) -> str:
     if with_bio and all("author" in p.roles for p in with_bio):
         return "About the author" if len(with_bio) == 1 else "About the authors"
     return "About the contributors"
+
+
+def lead_image_description(meta: ArticleMeta) -> str:
+    """The text alternative of an article's lead image: the source's, else its caption, else
+    one that names the article (the lint still reports that the source gave none)."""
+    image = meta.image
+    if image is None:
+        return ""
+    return image.alt or image.title or f"Lead image of the article “{meta.title}”"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import InputError
@@ -15,6 +15,8 @@ class Theme:
     fonts: dict[str, str]
     colours: dict[str, str]
     sizes: dict[str, float]
+    #: Word-only settings (``[docx]``): ``embed_fonts``.
+    docx: dict[str, object] = field(default_factory=dict)
 
     def font(self, role: str) -> str:
         return self.fonts[role]
@@ -38,4 +40,5 @@ def load_theme(styles_dir: Path) -> Theme:
         fonts=dict(data.get("fonts", {})),
         colours=dict(data.get("colours", {})),
         sizes=dict(data.get("sizes", {})),
+        docx=dict(data.get("docx", {})),
     )

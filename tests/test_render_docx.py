@@ -13,10 +13,8 @@ import dataclasses
 import datetime as dt
 import io
 import json
-import os
 import re
 import shutil
-import subprocess
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -40,6 +38,7 @@ from publish.renderers.docx import render
 from publish.resources import Resources
 from publish.theme import load_theme
 from publish.walk import iter_nodes
+from tests.libreoffice import to_pdf
 from tests.pdftools import page_texts
 from tests.samplebook import BUILD_TIME, FIXTURES_DIR, sample_book, sample_context
 
@@ -910,28 +909,10 @@ def test_pandoc_plain_text_holds_every_plain_paragraph(both):
 # ------------------------------------------------------------- LibreOffice
 
 
-def soffice() -> str | None:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found is None and os.environ.get("CI") == "true":
-        pytest.fail("LibreOffice is required in CI (apt-get install libreoffice-writer-nogui)")
-    return found
-
-
 @pytest.fixture(scope="module")
 def libreoffice_pdfs(sample, briefing, folder) -> dict[str, Path]:
     """Both documents converted in one LibreOffice run (starting it is the slow part)."""
-    program = soffice()
-    if program is None:
-        pytest.skip("LibreOffice not installed")
-    out = folder / "pdf"
-    result = subprocess.run(
-        [program, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(out), str(sample.path), str(briefing.path)],
-        capture_output=True, text=True, timeout=240,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "Error" not in result.stderr, result.stderr
-    return {"sample": out / "sample.pdf", "briefing": out / "briefing.pdf"}
+    return to_pdf([sample.path, briefing.path], folder)
 
 
 def pdf_pages(pdf: Path) -> list[str]:

@@ -20,7 +20,7 @@ from .liquid import strip_liquid
 # Front-matter keys this reader interprets; every other key is kept in ``extra``.
 _KNOWN = {
     "title", "subtitle", "author", "authors", "date", "tags", "tag", "categories", "category",
-    "image", "description", "excerpt_separator", "excerpt", "lang", "language",
+    "image", "image_alt", "image_caption", "description", "excerpt_separator", "excerpt", "lang", "language",
     "publisher", "source", "url", "canonical_url",
 }
 _JEKYLL_DEFAULT_SEPARATOR = "\n\n"
@@ -137,7 +137,8 @@ def _image(fm: fmx.FrontMatter) -> m.Image | None:
         src = record.get("path") or record.get("url") or record.get("src") or record.get("feature") or ""
         return m.Image(src, record.get("alt", ""), record.get("caption", "")) if src else None
     src = fmx.string(fm, "image")
-    return m.Image(src) if src else None
+    # Jekyll themes name the text alternative and the caption beside the path
+    return m.Image(src, fmx.string(fm, "image_alt") or "", fmx.string(fm, "image_caption") or "") if src else None
 
 
 def _date(fm: fmx.FrontMatter, path: str, reporter: Reporter):

@@ -31,7 +31,15 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
 from ..cache import BuildCache
-from ..conventions import BylineGroup, bio_heading, byline_groups, format_date, name_separators, role_label
+from ..conventions import (
+    BylineGroup,
+    bio_heading,
+    byline_groups,
+    format_date,
+    lead_image_description,
+    name_separators,
+    role_label,
+)
 from ..diagnostics import Reporter
 from ..model import (
     Article,
@@ -66,11 +74,12 @@ from ..model import (
     Turn,
 )
 from ..walk import iter_nodes, plain_text, section_titles
+from . import docx_fonts
 from . import docx_fragments as fragments
 from . import docx_package as package
 from . import ooxml
 from .context import RenderContext
-from .docx_styles import TABLE_GAP, S, StyleSheet, page_geometry
+from .docx_styles import CELL_MARGIN, TABLE_GAP, S, StyleSheet, page_geometry
 from .ooxml import clean_text
 
 _DIV_STYLES = {"source-note": S.SOURCE_LINE, "bio": S.BIO, "standfirst": S.STANDFIRST}
@@ -149,6 +158,8 @@ class _Frame:
     list_depth: int = 0
     list_indent: int | None = None  # nesting level whose text a continuation paragraph lines up with
     in_note: bool = False
+    #: The width a picture may take here, in EMU, where it is less than the text block's (a table cell).
+    width: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -209,7 +220,8 @@ class _DocxWriter:
         self.geometry = page_geometry(ctx.page_size)
         self.styles = StyleSheet(document, ctx.theme, book.meta.language, self.geometry,
                                  keep_existing=from_reference)
-        self.numbering = ooxml.Numbering(self.part.numbering_part.element, keep_existing=from_reference)
+        self.numbering = ooxml.Numbering(self.part.numbering_part.element, keep_existing=from_reference,
+                                         marker_font=str(ctx.theme.fonts.get("body", "")))
         self.footnotes = ooxml.add_footnotes_part(self.part)
         self.relationships = package.Relationships(self.part)
         self.body = _Story(document.element.body, _PartOwner(self.part))
@@ -265,7 +277,19 @@ class _DocxWriter:
             # a reference document's own fonts and theme are the user's choice
             package.replace_font_table(self.document, self.ctx.theme)
             package.replace_theme(self.document, self.ctx.theme)
+            if docx_fonts.wanted(self.ctx.theme):
+                docx_fonts.embed_fonts(self.document, self.ctx.theme, self._characters(), self.ctx.cache)
         package.drop_template_leftovers(self.document)
+
+    def _characters(self) -> frozenset[int]:
+        """Every character the document's text, notes, headers and footers show."""
+        characters: set[int] = set()
+        for part in self.document.part.package.iter_parts():
+            root = getattr(part, "element", None)
+            if root is not None and part.content_type.startswith("application/vnd.openxmlformats-officedocument.wordprocessingml"):
+                for text in root.iter(qn("w:t")):
+                    characters.update(map(ord, text.text or ""))
+        return frozenset(characters)
 
     def _page_setup(self, sect_pr) -> None:
         section = Section(sect_pr, self.part)
@@ -484,7 +508,8 @@ class _DocxWriter:
         if meta.image is not None:
             # a lead image is decoration: when it cannot be had, leave no trace but the warning
             paragraph = self.body.add_paragraph(self.styles.id(S.FIGURE))
-            if not self.picture(paragraph, meta.image, article.pos or Pos("."), block=True):
+            described = dataclasses.replace(meta.image, alt=lead_image_description(meta))
+            if not self.picture(paragraph, described, article.pos or Pos("."), block=True):
                 paragraph._p.getparent().remove(paragraph._p)
 
     def byline(self, group: BylineGroup, language: str) -> None:
@@ -615,6 +640,7 @@ class _DocxWriter:
             caption = story.add_paragraph(self.styles.id(S.TABLE_CAPTION))
             self.inlines(node.caption, caption, frame)
         table = story.add_table(len(rows), cols, self.geometry.text_width_emu)
+        in_cell = dataclasses.replace(frame, width=self.geometry.text_width_emu // cols - 2 * Twips(CELL_MARGIN))
         table._tbl.tblPr.style = self.styles.id(S.TABLE)
         for index, (row, cells) in enumerate(zip(table.rows, rows)):
             header = index < len(node.head)
@@ -628,12 +654,12 @@ class _DocxWriter:
                     S.TABLE_HEADING if header else S.TABLE_TEXT)
                 if source.align in _ALIGNMENTS:
                     paragraph.paragraph_format.alignment = _jc(source.align)
-                self.inlines(source.children, paragraph, frame)
+                self.inlines(source.children, paragraph, in_cell)
 
     def figure(self, node: Figure, story: _Story, frame: _Frame) -> None:
         paragraph = story.add_paragraph(self.styles.id(S.FIGURE))
         pos = node.pos or frame.article.pos or Pos(".")
-        if not self.picture(paragraph, node.image, pos, block=True):
+        if not self.picture(paragraph, node.image, pos, block=True, width=frame.width):
             self._run(paragraph._p, _Format(italic=True), node.image.alt)
         if node.caption:
             self.inlines(node.caption, story.add_paragraph(self.styles.id(S.CAPTION)), frame)
@@ -724,7 +750,7 @@ class _DocxWriter:
                 self.link(node, paragraph, frame, target, fmt)
             case Image():
                 pos = frame.article.pos or Pos(".")
-                if not self.picture(paragraph, node, pos, block=False, target=target):
+                if not self.picture(paragraph, node, pos, block=False, target=target, width=frame.width):
                     self._run(target, dataclasses.replace(fmt, italic=True), node.alt)
             case FootnoteRef():
                 self.footnote(node, frame, target)
@@ -790,7 +816,10 @@ class _DocxWriter:
         style = fmt.style or S.HYPERLINK
         self.inlines(node.children, paragraph, frame, element, dataclasses.replace(fmt, style=style))
 
-    def picture(self, paragraph: DocxParagraph, image: Image, pos: Pos, *, block: bool, target=None) -> bool:
+    def picture(self, paragraph: DocxParagraph, image: Image, pos: Pos, *, block: bool, target=None,
+                width: int | None = None) -> bool:
+        """The image as an inline picture, no wider than the text block (a third of it within a
+        line of text) nor than ``width``, and no taller than two thirds of the page."""
         resource = self.ctx.resources.fetch(image.src, pos)
         if resource is None:
             return False
@@ -802,10 +831,12 @@ class _DocxWriter:
             self.ctx.reporter.warn(pos, f"image format not supported in DOCX ({resource.media_type}): {image.src}")
             return False
         (paragraph._p if target is None else target).append(r)
-        limit_w = self.geometry.text_width_emu if block else self.geometry.text_width_emu // 3
+        limit_w = min(self.geometry.text_width_emu if block else self.geometry.text_width_emu // 3,
+                      width or self.geometry.text_width_emu)
         limit_h = self.geometry.text_height_emu * 2 // 3 if block else Twips(600)
         scale = min(1.0, limit_w / shape.width, limit_h / shape.height)
         shape.width, shape.height = Emu(int(shape.width * scale)), Emu(int(shape.height * scale))
+        ooxml.no_space_around(r.xpath(".//wp:inline")[0])
         # python-docx numbers drawings per part, so a picture in a footnote could repeat an id
         doc_pr = r.xpath(".//wp:docPr")[0]
         doc_pr.set("id", str(self._next_drawing))

@@ -20,7 +20,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import parse_xml
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement
+from docx.oxml.ns import nsmap, qn
 from docx.parts.hdrftr import HeaderPart
 
 from ..model import Book
@@ -213,7 +214,8 @@ def font_table(theme) -> object:
     Word and LibreOffice substitute a missing font by its family and pitch, so
     a machine without Source Serif 4 sets the body in a serif, not a sans.
     """
-    fonts = element("w:fonts")
+    # r: declared on the root for the embedded fonts' relationship ids (docx_fonts)
+    fonts = OxmlElement("w:fonts", nsdecls={"w": nsmap["w"], "r": nsmap["r"]})
     seen: set[str] = set()
     for role, (family, pitch, charset) in _FONT_CLASSES.items():
         name = theme.fonts.get(role, "")
@@ -231,7 +233,7 @@ def font_table(theme) -> object:
 
 def replace_font_table(document, theme) -> None:
     part = document.part.part_related_by(RT.FONT_TABLE)
-    part._blob = _xml_bytes(font_table(theme))
+    part._blob = xml_bytes(font_table(theme))
 
 
 # --------------------------------------------------------------------- theme
@@ -387,7 +389,7 @@ def _attr(value: str) -> str:
     return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
-def _xml_bytes(node) -> bytes:
+def xml_bytes(node) -> bytes:
     from lxml import etree
 
     return etree.tostring(node, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -83,6 +83,10 @@ _A4 = (11906, 16838)
 _LETTER = (12240, 15840)
 
 
+#: The table cells' left and right margins, in twips.
+CELL_MARGIN = 85
+
+
 @dataclass(frozen=True)
 class PageGeometry:
     """Page and margins in twips."""
@@ -488,8 +492,8 @@ def table_style_element(style_id: str, name: str, *, font: str, size: float, rul
                     border("w:top", head_rule, 8), border("w:bottom", head_rule, 8),
                     border("w:insideH", rule, 4)),
             element("w:tblCellMar", None,
-                    margin("w:top", 57), margin("w:left", 85),
-                    margin("w:bottom", 57), margin("w:right", 85)),
+                    margin("w:top", 57), margin("w:left", CELL_MARGIN),
+                    margin("w:bottom", 57), margin("w:right", CELL_MARGIN)),
         ),
         element(
             "w:tblStylePr", {"w:type": "firstRow"},

@@ -503,8 +503,6 @@ LATIN_ROLES = ("body", "heading")
 STYLE_LABELS = {400: "Regular", 600: "SemiBold", 700: "Bold"}
 #: The optical size the serif is instanced at: reading text on a phone.
 READING_OPTICAL_SIZE = 12
-#: Name records that must keep the original wording: copyright, licence and its URL.
-KEPT_NAME_IDS = frozenset({0, 13, 14})
 
 
 @dataclass(frozen=True)
@@ -614,7 +612,7 @@ def subset_font(source: Path, weight: int, characters: frozenset[int], family: s
     from fontTools.misc.timeTools import timestampSinceEpoch
     from fontTools.ttLib import TTFont
 
-    from .font_instances import static_instance
+    from .font_instances import rename_font, static_instance
 
     location = {"wght": weight, "opsz": READING_OPTICAL_SIZE}
     data = static_instance(source.read_bytes(), location, characters)
@@ -625,23 +623,3 @@ def subset_font(source: Path, weight: int, characters: frozenset[int], family: s
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
-
-
-def rename_font(font: TTFont, family: str, label: str) -> None:
-    names = font["name"]
-    original = names.getBestFamilyName() or ""
-    compact_original, compact_family = original.replace(" ", ""), family.replace(" ", "")
-    for record in names.names:
-        if record.nameID in KEPT_NAME_IDS:
-            continue
-        text = record.toUnicode()
-        renamed = text.replace(original, family).replace(compact_original, compact_family)
-        if renamed != text:
-            record.string = renamed
-    for name_id in (16, 17, 21, 22, 25):
-        names.removeNames(nameID=name_id)
-    postscript = f"{compact_family}-{label}"
-    for name_id, value in ((1, family), (2, label), (3, f"{postscript};publish"),
-                           (4, f"{family} {label}"), (6, postscript)):
-        names.setName(value, name_id, 3, 1, 0x409)
-        names.setName(value, name_id, 1, 0, 0)

@@ -11,8 +11,12 @@ HarfBuzz rounds them once).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 import uharfbuzz
+
+if TYPE_CHECKING:  # fontTools is imported by the callers that rename a font
+    from fontTools.ttLib import TTFont
 
 #: Name ids of the standard records (copyright and licence among them); the ones
 #: above name the variable font's instances and axis values, which a static font lacks.
@@ -100,3 +104,31 @@ def pdf_subset(data: bytes, index: int, glyphs: Iterable[int], *, hinting: bool,
     if not result:
         raise ValueError("HarfBuzz could not subset the font")
     return result
+
+
+# ------------------------------------------------------------------ naming
+
+#: Name records that must keep the original wording: copyright, licence and its URL.
+KEPT_NAME_IDS = frozenset({0, 13, 14})
+
+
+def rename_font(font: TTFont, family: str, label: str) -> None:
+    """Name a static instance as the one face ``label`` of ``family`` (``Bold``, ``Italic``):
+    the family, style, full and PostScript names, in every record but the licence's."""
+    names = font["name"]
+    original = names.getBestFamilyName() or ""
+    compact_original, compact_family = original.replace(" ", ""), family.replace(" ", "")
+    for record in names.names:
+        if record.nameID in KEPT_NAME_IDS:
+            continue
+        text = record.toUnicode()
+        renamed = text.replace(original, family).replace(compact_original, compact_family)
+        if renamed != text:
+            record.string = renamed
+    for name_id in (16, 17, 21, 22, 25):
+        names.removeNames(nameID=name_id)
+    postscript = f"{compact_family}-{label.replace(' ', '')}"
+    for name_id, value in ((1, family), (2, label), (3, f"{postscript};publish"),
+                           (4, f"{family} {label}"), (6, postscript)):
+        names.setName(value, name_id, 3, 1, 0x409)
+        names.setName(value, name_id, 1, 0, 0)

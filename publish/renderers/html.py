@@ -25,7 +25,14 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..cache import BuildCache
-from ..conventions import bio_heading, byline_groups, format_date, name_separators, role_label
+from ..conventions import (
+    bio_heading,
+    byline_groups,
+    format_date,
+    lead_image_description,
+    name_separators,
+    role_label,
+)
 from ..diagnostics import Diagnostic, Reporter
 from ..model import (
     Article,
@@ -591,7 +598,8 @@ def article_view(article: Article, book: Book, target: Target, href: str,
     body = writer.body(article.blocks) if with_body else Markup("")
     lead_image = Markup("")
     if meta.image is not None:
-        lead_image = tag("figure", writer.image(meta.image, writer.pos), class_="lead-image")
+        described = replace(meta.image, alt=lead_image_description(meta))
+        lead_image = tag("figure", writer.image(described, writer.pos), class_="lead-image")
         if "image-missing" in lead_image:
             lead_image = Markup("")  # a missing decoration is not worth a placeholder
     standfirst = writer.blocks(meta.standfirst) if meta.standfirst else Markup("")

@@ -263,8 +263,12 @@ _ORDERED_FORMATS = ("decimal", "lowerLetter", "lowerRoman")
 LIST_INDENT = 360  # twips per nesting level, and the hanging indent of the marker
 
 
-def abstract_num(abstract_id: int, ordered: bool) -> OxmlElement:
-    """A nine-level list definition: bullets, or decimal / letter / roman numbers."""
+def abstract_num(abstract_id: int, ordered: bool, marker_font: str = "") -> OxmlElement:
+    """A nine-level list definition: bullets, or decimal / letter / roman numbers.
+
+    ``marker_font`` sets the markers in the text's face: Word takes the paragraph's,
+    LibreOffice its default font, which the document does not embed.
+    """
     node = element(
         "w:abstractNum", {"w:abstractNumId": str(abstract_id)},
         element("w:multiLevelType", {"w:val": "hybridMultilevel"}),
@@ -283,6 +287,8 @@ def abstract_num(abstract_id: int, ordered: bool) -> OxmlElement:
             element("w:pPr", None, element("w:ind", {
                 "w:left": str(LIST_INDENT * (level + 1)), "w:hanging": str(LIST_INDENT),
             })),
+            *([element("w:rPr", None, element("w:rFonts", {"w:ascii": marker_font, "w:hAnsi": marker_font}))]
+              if marker_font else []),
         ))
     return node
 
@@ -304,7 +310,8 @@ def num(num_id: int, abstract_id: int, level: int = 0, start: int | None = None)
 class Numbering:
     """Allocates list definitions in ``word/numbering.xml``: one ``w:num`` per ordered list."""
 
-    def __init__(self, numbering_element, *, keep_existing: bool) -> None:
+    def __init__(self, numbering_element, *, keep_existing: bool, marker_font: str = "") -> None:
+        self.marker_font = marker_font
         self.root = numbering_element
         if not keep_existing:
             for child in list(self.root):
@@ -320,7 +327,7 @@ class Numbering:
     def _add_abstract(self, ordered: bool) -> int:
         abstract_id = self._next_abstract
         self._next_abstract += 1
-        node = abstract_num(abstract_id, ordered)
+        node = abstract_num(abstract_id, ordered, self.marker_font)
         # every w:abstractNum comes before every w:num
         first_num = self.root.find(qn("w:num"))
         if first_num is not None:
@@ -354,3 +361,22 @@ def number_paragraph(p, num_id: int, level: int) -> None:
     num_pr = p.get_or_add_pPr().get_or_add_numPr()
     num_pr.get_or_add_ilvl().val = level
     num_pr.get_or_add_numId().val = num_id
+
+
+# ------------------------------------------------------------------- drawings
+
+
+def no_space_around(inline) -> None:
+    """A picture exactly as wide as its ``wp:extent``: no distance to the text, no effect extent.
+
+    python-docx writes neither; LibreOffice then keeps about 9 pt on each side of
+    an inline picture, and a picture as wide as the text block runs past its margin.
+    """
+    for side in ("distT", "distB", "distL", "distR"):
+        inline.set(side, "0")
+    extent = inline.find(qn("wp:extent"))
+    if inline.find(qn("wp:effectExtent")) is None and extent is not None:
+        effect = OxmlElement("wp:effectExtent")
+        for side in ("l", "t", "r", "b"):  # unqualified attributes, as DrawingML has them
+            effect.set(side, "0")
+        extent.addnext(effect)
