@@ -22,7 +22,7 @@ from publish.renderers.docx_fonts import FACES, font_key, obfuscate
 from publish.theme import Theme
 from tests.libreoffice import to_pdf
 from tests.pdftools import fonts, page_texts
-from tests.samplebook import book_context
+from tests.samplebook import JAPANESE_FIXTURE, book_context
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -52,6 +52,14 @@ def folder(tmp_path_factory) -> Path:
 def seed(folder) -> bytes:
     data = docx.render(load_book(CONTENT, Reporter(stream=None)), book_context(CONTENT, Reporter(stream=None)))
     (folder / "seed.docx").write_bytes(data)
+    return data
+
+
+@pytest.fixture(scope="module")
+def japanese(folder) -> bytes:
+    data = docx.render(load_book(JAPANESE_FIXTURE, Reporter(stream=None)),
+                       book_context(JAPANESE_FIXTURE, Reporter(stream=None)))
+    (folder / "japanese.docx").write_bytes(data)
     return data
 
 
@@ -98,8 +106,9 @@ def wide(request, wide_documents) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def laid_out(seed, wide_documents, folder) -> dict[str, Path]:
-    return to_pdf([folder / "seed.docx", folder / "wide-A4.docx", folder / "wide-Letter.docx"], folder)
+def laid_out(seed, japanese, wide_documents, folder) -> dict[str, Path]:
+    return to_pdf([folder / name for name in ("seed.docx", "japanese.docx", "wide-A4.docx", "wide-Letter.docx")],
+                  folder)
 
 
 # ------------------------------------------------------------------ fonts
@@ -172,9 +181,25 @@ def test_a_theme_can_turn_embedding_off(seed):
     assert Theme({}, {}, {}).docx == {}  # and embedding is on unless the theme says otherwise
 
 
-def test_libreoffice_sets_the_text_in_the_embedded_faces(laid_out):
-    used = {name.split("+")[-1] for name, _ in fonts(laid_out["seed"])}
-    assert used and all(name.startswith(("SourceSerif4-", "SourceSans3-")) for name in used), sorted(used)
+def test_the_japanese_face_is_embedded_with_truetype_outlines_for_japanese_text_alone(seed, japanese):
+    faces = embedded_faces(japanese)
+    cjk = {slot: font for (family, slot), font in faces.items() if family == "Noto Sans CJK JP"}
+    assert sorted(cjk) == ["embedBold", "embedRegular"]
+    for font in cjk.values():
+        assert "glyf" in font and "CFF " not in font  # Word embeds TrueType outlines only
+        covered = set(font.getBestCmap())
+        assert {ord(c) for c in "経済安全保障推進法令和"} <= covered
+        assert ord("A") not in covered  # the Latin faces set Latin text
+    assert not [family for family, _ in embedded_faces(seed) if family == "Noto Sans CJK JP"]
+
+
+@pytest.mark.parametrize("document", ["seed", "japanese"])
+def test_libreoffice_sets_the_text_in_the_embedded_faces(document, laid_out):
+    """On a machine with none of the theme's fonts, Japanese included."""
+    used = {name.split("+")[-1] for name, _ in fonts(laid_out[document])}
+    faces = ("SourceSerif4-", "SourceSans3-", "NotoSansCJKJP-")
+    assert used and all(name.startswith(faces) for name in used), sorted(used)
+    assert any(name.startswith("NotoSansCJKJP-") for name in used) == (document == "japanese")
 
 
 # ---------------------------------------------------------------- pictures

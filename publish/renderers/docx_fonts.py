@@ -10,8 +10,9 @@ HarfBuzz, as for the PDF and the EPUB), cut to the document's characters and
 the printable ASCII a colleague may type (``w:saveSubsetFonts``), and named as
 the one face of its family that Word's four slots expect.  The family keeps
 its name, as the fonts embedded in the PDF do: the document asks for Source
-Serif 4 and finds it inside.  The Japanese face is not embedded: Word embeds
-TrueType outlines only, and Noto Sans CJK's are CFF.
+Serif 4 and finds it inside.  The Japanese face, for a document with
+characters the Latin faces lack, is cut to those alone and its CFF outlines
+converted to TrueType ones: Word embeds no others.
 """
 
 from __future__ import annotations
@@ -39,8 +40,13 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 #: ``w:font``'s children in schema order (CT_Font).
 FONT_ORDER = ("w:altName", "w:panose1", "w:charset", "w:family", "w:notTrueType", "w:pitch", "w:sig",
               "w:embedRegular", "w:embedBold", "w:embedItalic", "w:embedBoldItalic")
-#: Characters every face carries besides the document's: what a colleague may type.
-TYPED = frozenset(range(0x20, 0x7F)) | frozenset(map(ord, "‘’“”–—…€£•◦"))
+#: Characters every Latin face carries besides the document's: what a colleague may type,
+#: the accented letters of European names included (Latin-1 and Latin Extended-A).  It also
+#: spares LibreOffice, which takes an embedded face by name for every document it has open,
+#: a glyph missing from another briefing's subset.
+TYPED = frozenset(range(0x20, 0x7F)) | frozenset(range(0xA0, 0x180)) | frozenset(map(ord, "‘’“”–—…€£•◦"))
+#: Spaces inside Japanese text, set in the Japanese face.
+ASIAN_SPACES = frozenset({0x20, 0x3000})
 #: uuid5 namespace of the font keys: the same face and characters, the same key.
 KEY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:publish:docx-font")
 
@@ -67,7 +73,10 @@ FACES = (
     Face("body", "w:embedItalic", 400, True), Face("body", "w:embedBoldItalic", 700, True),
     Face("heading", "w:embedRegular", 400, False), Face("heading", "w:embedBold", 600, False),
     Face("heading", "w:embedItalic", 400, True), Face("heading", "w:embedBoldItalic", 600, True),
+    Face("cjk", "w:embedRegular", 400, False), Face("cjk", "w:embedBold", 700, False),
 )
+#: The roles whose faces set Latin text; the Japanese face carries only what they lack.
+LATIN_ROLES = ("body", "heading")
 
 
 def wanted(theme: Theme) -> bool:
@@ -80,6 +89,7 @@ def embed_fonts(document, theme: Theme, characters: frozenset[int], cache: Build
     table_part = document.part.part_related_by(RT.FONT_TABLE)
     table = parse_xml(table_part.blob)
     entries = {node.get(qn("w:name")): node for node in table.findall(qn("w:font"))}
+    latin = frozenset().union(*(fonts.repertoire(str(theme.fonts.get(role, ""))) for role in LATIN_ROLES))
     number = 0
     for face in FACES:
         family = str(theme.fonts.get(face.role, ""))
@@ -87,7 +97,12 @@ def embed_fonts(document, theme: Theme, characters: frozenset[int], cache: Build
         entry = entries.get(family)
         if file is None or entry is None or entry.find(qn(face.slot)) is not None:
             continue  # not packaged, not in the table, or the slot already filled (two roles, one family)
-        cut = frozenset(characters | TYPED)
+        if face.role in LATIN_ROLES:
+            cut = frozenset(characters | TYPED)
+        elif characters - latin:  # with the spaces of the runs it sets, which Word marks East Asian
+            cut = frozenset(characters - latin) | ASIAN_SPACES
+        else:
+            continue
         data = memoised(cache, "docx/font", lambda: static_face(file.path, face, family, cut),
                         str(file.path), file.path.stat().st_size, face.slot, face.weight, face.italic, family,
                         sorted(cut))
@@ -113,6 +128,8 @@ def static_face(source: Path, face: Face, family: str, characters: frozenset[int
 
     font = TTFont(io.BytesIO(static_instance(source.read_bytes(), {"wght": face.weight}, characters)),
                   recalcTimestamp=False, recalcBBoxes=False)
+    if "CFF " in font:
+        truetype_outlines(font)
     rename_font(font, family, face.label)
     bold = "Bold" in face.label
     os2 = font["OS/2"]
@@ -124,6 +141,36 @@ def static_face(source: Path, face: Face, family: str, characters: frozenset[int
     out = io.BytesIO()
     font.save(out)
     return out.getvalue()
+
+
+def truetype_outlines(font) -> None:
+    """The CFF outlines of ``font`` as TrueType ones (quadratic curves within 1 unit), as
+    fontTools' otf2ttf recipe makes them; hinting is not carried over."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order, glyph_set = font.getGlyphOrder(), font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder, glyf.glyphs = order, {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyf.glyphs[name] = pen.glyph()
+    font["glyf"], font["loca"] = glyf, newTable("loca")
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, field, 0)
+    maxp.maxZones = 1
+    font["head"].glyphDataFormat = 0
+    font["post"].formatType = 3.0  # no glyph names: a CID-keyed font has none worth keeping
+    for tag in ("CFF ", "VORG"):
+        if tag in font:
+            del font[tag]
+    font.sfntVersion = "\x00\x01\x00\x00"
+    font.recalcBBoxes = True  # the new glyphs' bounds, and head's from them
 
 
 def font_key(data: bytes) -> str:
