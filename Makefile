@@ -57,8 +57,18 @@ $(COMPILED): $(STAMP) $(CODE)
 $(OUT).pdf $(OUT).epub $(OUT).docx &: $(DEPS) $(COMPILED)
 	$(PUBLISH) build $(CONTENT) -o $(OUTDIR)
 
-# LibreOffice has no pip form: tests/system-tools installs it as root, or says how and stops.
-test: $(TEST_STAMP)
+# Ace by DAISY checks the EPUBs; npm (from the test extra's Node.js) installs it, without
+# the browser downloads it cannot reach: it runs in Debian's Chromium.
+ACE_VERSION := 1.4.6
+ACE := $(VENV)/ace/node_modules/.bin/ace-puppeteer
+$(ACE): $(TEST_STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 \
+		$(BIN)/npm install --prefix $(VENV)/ace --no-audit --no-fund --loglevel=error @daisy/ace@$(ACE_VERSION)
+	touch $@
+
+# LibreOffice and Chromium have no pip form: tests/system-tools installs them as root,
+# or says how and stops.
+test: $(TEST_STAMP) $(ACE)
 	tests/system-tools
 	$(BIN)/python -m pytest
 

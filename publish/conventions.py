@@ -7,6 +7,7 @@ The renderers take these from here, so that a post by two authors reads
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -105,3 +106,22 @@ def lead_image_description(meta: ArticleMeta) -> str:
     if image is None:
         return ""
     return image.alt or image.title or f"Lead image of the article “{meta.title}”"
+
+
+#: Kana, kanji and the CJK punctuation and full-width forms that go with them: text set in the
+#: Japanese face and marked as Japanese in every format.
+EAST_ASIAN_SCRIPT = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+
+
+def script_segments(value: str) -> list[tuple[str, bool]]:
+    """``value`` cut into runs of East Asian and of other text: ``[(text, is_east_asian), ...]``."""
+    segments: list[tuple[str, bool]] = []
+    at = 0
+    for match in EAST_ASIAN_SCRIPT.finditer(value):
+        if match.start() > at:
+            segments.append((value[at:match.start()], False))
+        segments.append((match.group(), True))
+        at = match.end()
+    if at < len(value):
+        segments.append((value[at:], False))
+    return segments

@@ -118,10 +118,15 @@ class FootnoteRef:
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A generic inline container with a semantic role (e.g. ``speaker``, ``abbr``)."""
+    """A generic inline container with a semantic role (e.g. ``speaker``, ``abbr``, ``language``).
+
+    ``lang`` is the BCP 47 language of the span's text where it differs from the
+    article's (a run of Japanese in English text: ``Span("language", ..., lang="ja")``).
+    """
 
     role: str
     children: tuple[Inline, ...]
+    lang: str = ""
 
 
 Inline = Union[

@@ -32,6 +32,7 @@ from publish.model import (
     Heading, Image, LineBreak, Link, ListItem, OrderedList, Paragraph, Pos, SoftBreak, Table, Text,
 )
 from publish.renderers import docx_package as package
+from publish.conventions import script_segments
 from publish.renderers import ooxml
 from publish.renderers.context import RenderContext
 from publish.renderers.docx import render
@@ -756,9 +757,9 @@ def test_an_articles_own_language_marks_its_runs():
 
 
 def test_script_segments_cut_at_east_asian_text():
-    assert ooxml.script_segments("TOMIURA (冨浦英一) says「はい」.") == [
+    assert script_segments("TOMIURA (冨浦英一) says「はい」.") == [
         ("TOMIURA (", False), ("冨浦英一", True), (") says", False), ("「はい」", True), (".", False)]
-    assert ooxml.script_segments("") == []
+    assert script_segments("") == []
 
 
 # ------------------------------------------------------ sections and pages

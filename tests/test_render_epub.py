@@ -286,14 +286,28 @@ def test_accessibility_conformance_is_claimed_only_when_it_holds(opf):
     assert claimed == []
 
 
-def test_low_contrast_theme_colour_is_a_gap():
-    from publish.theme import Theme
+def test_every_text_colour_reads_on_a_white_and_on_a_black_page():
+    """The theme's colours in styles/theme.toml, as the EPUB sets them: 4.5:1 on both pages."""
+    from publish.renderers.colours import contrast_ratio, readable_on_both
 
-    assert epub.contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
-    theme = Theme(fonts={}, colours={"text": "#1b1f24", "muted": "#bbbbbb"}, sizes={})
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
+    theme = sample_context().theme
+    reading = epub.reading_theme(theme)
+    for role, colour in theme.colours.items():
+        readable = readable_on_both(colour)
+        assert min(contrast_ratio(readable, "#ffffff"), contrast_ratio(readable, "#000000")) >= 4.5, (role, readable)
+        if role in epub.TEXT_COLOUR_ROLES:
+            assert reading.colours[role] == readable
+    # the hue stays: the accent is still a blue, the marking a red
+    r, g, b = (int(reading.colours["accent"][i:i + 2], 16) for i in (1, 3, 5))
+    assert b > g > r
+    css = epub.epub_stylesheet(sample_context())
+    assert "color-scheme: light dark" in css
+    assert f"--colour-accent: {reading.colours['accent']};" in css
+    assert "var(--colour-text" not in css  # body text is the reading system's own colour
     docs = epub.html.epub_documents(sample_book(), sample_context().build_time, lambda i, p: "x.png",
                                     Reporter(stream=None), cover_image="c.png", stylesheet="s.css")
-    assert any("muted" in gap for gap in epub.accessibility_gaps(docs, theme))
+    assert not [gap for gap in epub.accessibility_gaps(docs, theme) if "contrast" in gap]
 
 
 def test_internal_link_to_another_article_names_its_file(books):

@@ -25,9 +25,10 @@ def test_without_root_it_prints_the_command_and_exits_2(tmp_path):
     done = subprocess.run([str(SCRIPT)], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
-        "tests: the test suite needs libreoffice-writer-nogui libpango-1.0-0 libpangoft2-1.0-0; install them with:",
+        "tests: the test suite needs libreoffice-writer-nogui chromium libpango-1.0-0 libpangoft2-1.0-0; "
+        "install them with:",
         "    sudo apt-get update && sudo apt-get install -y --no-install-recommends "
-        "libreoffice-writer-nogui libpango-1.0-0 libpangoft2-1.0-0",
+        "libreoffice-writer-nogui chromium libpango-1.0-0 libpangoft2-1.0-0",
     ]
 
 

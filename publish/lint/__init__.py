@@ -19,7 +19,6 @@ Check = Callable[[Book], Iterator[Diagnostic]]
 CHECKS: tuple[tuple[str, Check], ...] = (
     ("metadata", checks.metadata),
     ("repetition", checks.repeated_passages),
-    ("heading-levels", checks.heading_levels),
     ("empty-sections", checks.empty_sections),
     ("images", checks.images_without_alt),
     ("bare-links", checks.bare_links),
@@ -30,7 +29,7 @@ CHECKS: tuple[tuple[str, Check], ...] = (
 
 #: The checks that look at each article on its own: with a build cache, each article's
 #: findings are kept.  The others look across the book.
-PER_ARTICLE = frozenset({"metadata", "repetition", "heading-levels", "empty-sections", "images",
+PER_ARTICLE = frozenset({"metadata", "repetition", "empty-sections", "images",
                          "bare-links", "speakers"})
 
 

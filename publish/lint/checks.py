@@ -53,16 +53,6 @@ def repeated_passages(book: m.Book) -> Iterator[Diagnostic]:
                         article.pos)
 
 
-def heading_levels(book: m.Book) -> Iterator[Diagnostic]:
-    for article in book.articles:
-        previous = 1  # the article title
-        for heading in (n for n in iter_nodes(article.blocks) if isinstance(n, m.Heading)):
-            if heading.level > previous + 1:
-                yield _warn(heading.pos, f"heading level {heading.level} follows level {previous}: "
-                                         f"a level is skipped ({_quote(plain_text(heading.children))})", article.pos)
-            previous = heading.level
-
-
 def empty_sections(book: m.Book) -> Iterator[Diagnostic]:
     for article in book.articles:
         blocks = [b for b in article.blocks if not isinstance(b, m.FootnoteDef)]

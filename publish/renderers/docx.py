@@ -39,6 +39,7 @@ from ..conventions import (
     lead_image_description,
     name_separators,
     role_label,
+    script_segments,
 )
 from ..diagnostics import Reporter
 from ..model import (
@@ -89,6 +90,8 @@ _TOC_LEVELS = 3
 #: Text with no tab or line break: one w:t as it is.
 _PLAIN_TEXT = re.compile(r"[^\t\n\r]*")
 _EAST_ASIAN_DEFAULT = "ja-JP"
+#: The region Word expects with a bare East Asian language tag (as a language span carries it).
+_WORD_REGIONS = {"ja": "ja-JP", "zh": "zh-CN", "ko": "ko-KR"}
 
 
 PEOPLE_ID, PEOPLE_TITLE = "people", "People in this briefing"
@@ -756,7 +759,7 @@ class _DocxWriter:
                 self.footnote(node, frame, target)
             case Span():
                 style = S.SPEAKER if node.role == "speaker" else fmt.style
-                nested(style=style)
+                nested(style=style, language=node.lang or fmt.language)
             case _:
                 assert_never(node)
 
@@ -766,7 +769,7 @@ class _DocxWriter:
 
     def _run(self, target, fmt: _Format, value: str) -> None:
         """Append runs for ``value`` to ``target``: one per stretch of Latin or of East Asian text."""
-        for segment, east_asian in ooxml.script_segments(clean_text(value)):
+        for segment, east_asian in script_segments(clean_text(value)):
             r = OxmlElement("w:r")
             target.append(r)
             properties = self._run_properties(fmt)
@@ -794,6 +797,7 @@ class _DocxWriter:
         """Mark a run's language: Japanese runs get their face and language whatever the template says."""
         if east_asian:
             asian = language if ooxml.is_east_asian_language(language) else _EAST_ASIAN_DEFAULT
+            asian = _WORD_REGIONS.get(asian.lower(), asian)  # Word's language ids name the region
             r_pr = r.get_or_add_rPr()
             ooxml.insert_in_order(r_pr, ooxml.east_asian_fonts(self.ctx.theme.font("cjk")), ooxml.RPR_ORDER)
             ooxml.insert_in_order(r_pr, ooxml.language_element(east_asian=asian), ooxml.RPR_ORDER)

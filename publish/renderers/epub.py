@@ -15,8 +15,8 @@ import textwrap
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -30,21 +30,24 @@ from ..diagnostics import BuildError
 from ..model import Book, Image, Pos
 from ..theme import Theme
 from . import html
+from .colours import MINIMUM_CONTRAST, contrast_ratio, readable_on_both
 from .context import RenderContext
 
 # fontTools, HarfBuzz and Pillow are imported where they are used: a rebuild
 # finds the font cuts and the cover in the build cache, and needs none of them.
 if TYPE_CHECKING:
-    from fontTools.ttLib import TTFont
     from PIL import ImageFont
 
 STYLESHEET = "style/book.css"
+#: Where ebooklib writes the package document.
+PACKAGE_DOCUMENT = "EPUB/content.opf"
 COVER_IMAGE = "images/cover.png"
 COVER_SIZE = (1600, 2400)
 #: The cover lists the first few articles' titles.
 COVER_ARTICLES = 6
 XHTML = "application/xhtml+xml"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: uuid5 namespace for identifiers derived from the book slug.
 IDENTIFIER_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:publish:briefing")
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
@@ -63,14 +66,17 @@ RELATORS = {
 }
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
-#: WCAG 2.1 AA minimum contrast for body-size text.
-MINIMUM_CONTRAST = 4.5
+#: The theme's colours the EPUB sets text in: each at a lightness readable in both schemes.
+TEXT_COLOUR_ROLES = ("accent", "muted", "marking")
 
-ACCESSIBILITY_SUMMARY = (
-    "Reflowable text with a navigable table of contents, headings for every "
-    "section and footnotes linked both ways."
+ACCESSIBILITY_SUMMARY = "Reflowable text with a navigable table of contents and headings for every section."
+#: What the summary adds for each feature a book's documents have (PageFacts.features).
+FEATURE_SUMMARIES = (
+    ("notes", " Footnotes are linked both ways."),
+    ("images", " Every image has a text alternative; captions are text."),
+    ("tables", " Tables have header cells."),
+    ("japanese", " Japanese text is marked as Japanese."),
 )
-IMAGES_SUMMARY = " Every image has a text alternative; captions are text."
 
 
 def render(book: Book, ctx: RenderContext) -> bytes:
@@ -114,7 +120,9 @@ def render(book: Book, ctx: RenderContext) -> bytes:
     if articles:
         package.guide.append({"type": "text", "href": articles[0].file_name, "title": "Start of content"})
 
-    return deterministic_zip(_write(package, ctx), ctx.build_time)
+    language = book.meta.language or "en"
+    return deterministic_zip(_write(package, ctx), ctx.build_time,
+                             {PACKAGE_DOCUMENT: lambda opf: with_package_language(opf, language)})
 
 
 # -------------------------------------------------------------------- parts
@@ -172,6 +180,7 @@ class PageFacts:
     characters: frozenset[int]  # in either case (for text-transform)
     code_characters: frozenset[int]  # of code, set in the mono face
     images: tuple[tuple[str, str], ...]  # src and alt of each
+    features: frozenset[str]  # notes, images, tables, japanese: what the summary names
     gaps: tuple[str, ...]  # why it would not meet WCAG 2.1 AA (see accessibility_gaps)
 
 
@@ -190,7 +199,14 @@ def _page_facts(doc: html.EpubDocument) -> PageFacts:
              if not "".join(link.itertext()).strip()]
     code = "".join(text for tag in ("code", "pre") for element in body.iter(f"{{{XHTML_NS}}}{tag}")
                    for text in element.itertext())
-    return PageFacts(_characters(text), frozenset(map(ord, code)), images, tuple(gaps))
+    features = {name for name, present in (
+        ("notes", body.find(f".//*[@role='doc-noteref']") is not None),
+        ("images", bool(images)),
+        ("tables", body.find(f".//{{{XHTML_NS}}}table") is not None),
+        ("japanese", any((element.get("lang") or element.get(XML_LANG) or "").startswith("ja")
+                         for element in body.iter())),
+    ) if present}
+    return PageFacts(_characters(text), frozenset(map(ord, code)), images, frozenset(features), tuple(gaps))
 
 
 def _body(doc: html.EpubDocument) -> ET.Element:
@@ -234,7 +250,7 @@ def epub_stylesheet(ctx: RenderContext, fonts: Sequence[EmbeddedFont] = ()) -> s
     # The embedded faces go first in each stack, before the theme's own (and its CJK fallback).
     embedded = {role: family for role, family in EMBEDDED_FAMILIES.items()
                 if any(font.family == family for font in fonts)}
-    theme = html.theme_properties(ctx.theme, ctx.reporter, Pos(str(ctx.styles_dir / "theme.toml")),
+    theme = html.theme_properties(reading_theme(ctx.theme), ctx.reporter, Pos(str(ctx.styles_dir / "theme.toml")),
                                   size_unit="em", first_fonts=embedded)
     return theme + font_face_css(fonts) + "\n" + css
 
@@ -292,7 +308,9 @@ def _add_creators(package: epub.EpubBook, book: Book) -> None:
 def _add_accessibility(package: epub.EpubBook, book: Book, docs: html.EpubDocuments,
                        theme: Theme, cache: BuildCache | None) -> None:
     # ebooklib has no API for these: they are plain <meta property> entries.
-    images = [alt for doc in _content_docs(docs) for _, alt in page_facts(doc, cache).images]
+    facts = [page_facts(doc, cache) for doc in _content_docs(docs)]
+    images = [alt for fact in facts for _, alt in fact.images]
+    features = frozenset().union(*(fact.features for fact in facts))
     properties = [
         ("schema:accessMode", "textual"),
         ("schema:accessMode", "visual"),
@@ -304,7 +322,7 @@ def _add_accessibility(package: epub.EpubBook, book: Book, docs: html.EpubDocume
     ]
     if images and all(alt.strip() for alt in images):
         properties.append(("schema:accessibilityFeature", "alternativeText"))
-    summary = ACCESSIBILITY_SUMMARY + (IMAGES_SUMMARY if images else "")
+    summary = ACCESSIBILITY_SUMMARY + "".join(text for name, text in FEATURE_SUMMARIES if name in features)
     properties += [
         ("schema:accessibilityHazard", "none"),
         ("schema:accessibilitySummary", summary),
@@ -332,27 +350,25 @@ def accessibility_gaps(docs: html.EpubDocuments, theme: Theme, cache: BuildCache
     here on the documents as written.
     """
     gaps = [gap for doc in _content_docs(docs) for gap in page_facts(doc, cache).gaps]
-    for role in ("text", "accent", "muted", "marking"):
-        colour = _colour(theme.colours.get(role), "#000000")
-        ratio = contrast_ratio(colour, "#ffffff")
-        if ratio < MINIMUM_CONTRAST:
-            gaps.append(f"theme colour {role} {colour} has contrast {ratio:.2f}:1 on white")
+    reading = reading_theme(theme)
+    for role in TEXT_COLOUR_ROLES:
+        colour = _colour(reading.colours.get(role), "#000000")
+        for page in ("#ffffff", "#000000"):
+            ratio = contrast_ratio(colour, page)
+            if ratio < MINIMUM_CONTRAST:
+                gaps.append(f"theme colour {role} {colour} has contrast {ratio:.2f}:1 on {page}")
     return gaps
 
 
-def contrast_ratio(first: str, second: str) -> float:
-    """The WCAG 2.1 contrast ratio of two #rgb or #rrggbb colours."""
-    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def _luminance(colour: str) -> float:
-    digits = colour.lstrip("#")
-    if len(digits) == 3:
-        digits = "".join(d * 2 for d in digits)
-    channels = [int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+def reading_theme(theme: Theme) -> Theme:
+    """The theme as the EPUB sets it: its text colours readable on a white page and on a black
+    one (a reading system's dark mode may keep the book's colours on its own black page)."""
+    colours = dict(theme.colours)
+    for role in TEXT_COLOUR_ROLES:
+        value = str(colours.get(role, ""))
+        if html.CSS_COLOUR.fullmatch(value):
+            colours[role] = readable_on_both(value)
+    return replace(theme, colours=colours)
 
 
 # -------------------------------------------------------------------- cover
@@ -452,8 +468,20 @@ def _write(package: epub.EpubBook, ctx: RenderContext) -> bytes:
     return out.getvalue()
 
 
-def deterministic_zip(data: bytes, build_time: dt.datetime) -> bytes:
-    """The same archive with mimetype first and stored, fixed times and permissions."""
+def with_package_language(opf: bytes, language: str) -> bytes:
+    """The package document with ``xml:lang`` on its root, which ebooklib does not write
+    and reading systems and Ace's epub-lang rule read for the metadata's language."""
+    from lxml import etree
+
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def deterministic_zip(data: bytes, build_time: dt.datetime,
+                      rewrite: Mapping[str, Callable[[bytes], bytes]] | None = None) -> bytes:
+    """The same archive with mimetype first and stored, fixed times and permissions;
+    ``rewrite`` changes the entries it names on the way."""
     moment = max(build_time.astimezone(dt.timezone.utc), ZIP_EPOCH)
     date_time = moment.timetuple()[:6]
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -469,7 +497,10 @@ def deterministic_zip(data: bytes, build_time: dt.datetime) -> bytes:
             info.external_attr = 0o644 << 16
             info.create_system = 3  # Unix, so that the permissions above are read
             # zlib's default level: 9 took half as long again for 1.5 % less
-            target.writestr(info, source.read(name), compresslevel=6)
+            content = source.read(name)
+            if rewrite and name in rewrite:
+                content = rewrite[name](content)
+            target.writestr(info, content, compresslevel=6)
     return out.getvalue()
 
 

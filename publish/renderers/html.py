@@ -331,7 +331,9 @@ class ArticleWriter:
             case FootnoteRef():
                 return self.footnote_ref(node.note_id)
             case Span():
-                return tag("span", self.inlines(node.children), class_=css_class(node.role))
+                language = node.lang or None
+                return tag("span", self.inlines(node.children), class_=css_class(node.role), lang=language,
+                           xml__lang=language if self.target.mode == "epub" else None)
             case _:
                 assert_never(node)
 
@@ -570,8 +572,9 @@ class ArticleWriter:
         if not parts:
             return Markup("")
         heading = tag("h2", "Notes", class_="notes-title")
+        epub = self.target.mode == "epub"
         return tag("section", heading + Markup("\n").join(parts), class_="footnotes",
-                   epub__type="endnotes" if self.target.mode == "epub" else None)
+                   epub__type="endnotes" if epub else None, role="doc-endnotes" if epub else None)
 
     def note_aside(self, definition: FootnoteDef, number: int, *, back_link: bool = True) -> Markup:
         note_id = definition.note_id
@@ -580,9 +583,10 @@ class ArticleWriter:
                          class_="note-number", role="doc-backlink")
         else:
             marker = tag("span", f"{number}.", class_="note-number")
+        epub = self.target.mode == "epub"
         return tag("aside", marker + Markup(" ") + self.blocks(definition.blocks),
                    id=self.note_id(note_id), class_="footnote-text",
-                   epub__type="footnote" if self.target.mode == "epub" else None)
+                   epub__type="footnote" if epub else None, role="doc-footnote" if epub else None)
 
 
 # ------------------------------------------------------------------- view building

@@ -71,8 +71,6 @@ def text(value: str) -> OxmlElement:
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_END = re.compile(r"\r\n?|\n")
-# Kana, kanji and the CJK punctuation and full-width forms that go with them.
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 _EAST_ASIAN_LANGUAGES = ("ja", "zh", "ko")
 
 
@@ -84,20 +82,6 @@ def clean_text(value: str) -> str:
 def clean_block_text(value: str) -> str:
     """Like :func:`clean_text`, but keeping line ends (as ``\\n``) for preformatted text."""
     return _LINE_END.sub("\n", _CONTROL.sub("", value))
-
-
-def script_segments(value: str) -> list[tuple[str, bool]]:
-    """``value`` cut into runs of East Asian and of other text: ``[(text, is_east_asian), ...]``."""
-    segments: list[tuple[str, bool]] = []
-    at = 0
-    for match in _CJK.finditer(value):
-        if match.start() > at:
-            segments.append((value[at:match.start()], False))
-        segments.append((match.group(), True))
-        at = match.end()
-    if at < len(value):
-        segments.append((value[at:], False))
-    return segments
 
 
 def is_east_asian_language(tag: str) -> bool:

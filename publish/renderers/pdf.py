@@ -25,8 +25,9 @@ from ..theme import Theme
 from . import html
 from .context import RenderContext, Rendered
 from .html import CSS_FONT_NAME, theme_properties
-from .pdf_assemble import label_pages
+from .pdf_assemble import label_pages, with_header_scopes
 from .pdf_fonts import harfbuzz_instancing
+from .pdf_tags import document_language, element_languages
 
 PAGE_SIZES = {"A4": "A4", "LETTER": "letter"}
 #: The weights the print stylesheet sets in each role's face.
@@ -67,7 +68,7 @@ def handouts(book: Book, ctx: RenderContext) -> list[tuple[Article, bytes]]:
     """One PDF per article, each with a strip naming the briefing and its own page numbers."""
     fetcher = _fetcher(ctx)
     documents = html.handout_documents(book, ctx.build_time, _image_url(ctx, fetcher), ctx.reporter)
-    return [(article, _typeset(document_html, f"{book.meta.slug}/{article.id}", ctx, fetcher).data)
+    return [(article, with_header_scopes(_typeset(document_html, f"{book.meta.slug}/{article.id}", ctx, fetcher).data))
             for article, document_html in documents]
 
 
@@ -104,7 +105,7 @@ def typeset_document(document_html: str, identifier: str, ctx: RenderContext, fe
     stylesheet = print_stylesheet(ctx) + ("\n" + extra_css if extra_css else "")
     font_config = FontConfiguration()
     with weasyprint_warnings(ctx.reporter, Pos(str(ctx.styles_dir / "print.css"))), \
-            fixed_font_timestamps(ctx), harfbuzz_instancing():
+            fixed_font_timestamps(ctx), harfbuzz_instancing(), element_languages(document_language(document_html)):
         document = HTML(string=document_html, base_url=ctx.styles_dir.resolve().as_uri() + "/",
                         url_fetcher=fetcher)
         css = CSS(string=stylesheet, base_url=ctx.styles_dir.resolve().as_uri() + "/",

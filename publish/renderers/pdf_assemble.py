@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Object, ObjectStreamMode, String
 
+from .pdf_tags import set_header_scopes
+
 #: Catalog entries that describe the whole document, alike in every part: taken from the first.
 _DOCUMENT_ENTRIES = (Name.Lang, Name.MarkInfo, Name.ViewerPreferences, Name.Metadata,
                      Name.OutputIntents, Name.PageMode, Name.PageLayout, Name.AF)
@@ -77,6 +79,14 @@ def label_pages(data: bytes, first_body_page: int) -> bytes:
     """A PDF written in one go, with the page labels of :func:`set_page_labels`."""
     with _open(data) as pdf:
         set_page_labels(pdf, first_body_page)
+        set_header_scopes(pdf)
+        return _save(pdf, pdf.pdf_version)
+
+
+def with_header_scopes(data: bytes) -> bytes:
+    """A PDF written in one go, with the structure tree's additions of ``pdf_tags``."""
+    with _open(data) as pdf:
+        set_header_scopes(pdf)
         return _save(pdf, pdf.pdf_version)
 
 
@@ -135,6 +145,7 @@ class _Book:
         self._outlines.finish()
         if self._tree is not None:
             self._pdf.Root.StructTreeRoot = self._tree.finish()
+            set_header_scopes(self._pdf)
         return _save(self._pdf, self._version)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ..diagnostics import Reporter
 from ..model import Book
-from . import abbreviations, defaults, headings, ids, people, typography
+from . import abbreviations, defaults, headings, ids, languages, people, typography
 
 Transform = Callable[[Book, Reporter], Book]
 
@@ -24,6 +24,8 @@ TRANSFORMS: tuple[tuple[str, Transform], ...] = (
     ("ids", ids.assign_ids),
     ("people-index", people.build_people_index),
     ("abbreviations", abbreviations.build_abbreviations),
+    # last: the steps before it read text runs, which this splits
+    ("japanese-runs", languages.mark_japanese),
 )
 
 
