@@ -33,7 +33,7 @@ def set_header_scopes(pdf: pikepdf.Pdf) -> None:
         kids = element.get(Name.K)
         if depth < MAX_DEPTH and kids is not None:
             for kid in (kids if isinstance(kids, Array) else [kids]):
-                if isinstance(kid, Dictionary) and Name.K in kid or isinstance(kid, Dictionary) and Name.S in kid:
+                if isinstance(kid, Dictionary) and (Name.S in kid or Name.K in kid):  # not an MCID or OBJR
                     stack.append((kid, depth + 1))
 
 

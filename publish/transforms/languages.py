@@ -38,10 +38,15 @@ def _article(article: m.Article, book_language: str) -> m.Article:
         return tuple(m.Span(ROLE, (m.Text(text),), lang=JAPANESE) if east_asian else m.Text(text)
                      for text, east_asian in segments)
 
-    marked = {name: rebuild(getattr(article.meta, name), visit) for name in ("standfirst",)}
-    people = tuple(replace(p, bio=rebuild(p.bio, visit)) if p.bio else p for p in article.meta.people)
+    meta = article.meta
+    standfirst = rebuild(meta.standfirst, visit)
+    people = tuple(_with_bio(person, rebuild(person.bio, visit)) for person in meta.people)
     blocks = rebuild(article.blocks, visit)
-    if blocks is article.blocks and marked["standfirst"] is article.meta.standfirst and all(
-            new is old for new, old in zip(people, article.meta.people, strict=True)):
+    unchanged = all(new is old for new, old in zip(people, meta.people, strict=True))
+    if blocks is article.blocks and standfirst is meta.standfirst and unchanged:
         return article
-    return replace(article, blocks=blocks, meta=replace(article.meta, people=people, **marked))
+    return replace(article, blocks=blocks, meta=replace(meta, standfirst=standfirst, people=people))
+
+
+def _with_bio(person: m.Person, bio: tuple[m.Block, ...]) -> m.Person:
+    return person if bio is person.bio else replace(person, bio=bio)
