@@ -15,7 +15,7 @@ from .buildinfo import write_build_manifest
 from .cache import BuildCache
 from .cache import folder_for as cache_folder
 from .diagnostics import BuildError, Diagnostic, InputError, Reporter
-from .fonts import missing_glyphs
+from .fonts import missing_glyphs, unpackaged_faces
 from .lint import lint
 from .manifest import Manifest, locate
 from .output import write_atomic
@@ -143,6 +143,7 @@ def build(
         cache=cache,
     )
     # A character no face can show concerns the build, wherever the lint runs.
+    reporter.replay(unpackaged_faces(context.theme, m.Pos(str(styles / "theme.toml"))))
     reporter.replay(missing_glyphs(book, context.theme, m.Pos(str(manifest.path or manifest.root))))
     # The editor's findings are only reported: with two cores they are worked out
     # while the formats render.  With --strict they come first: a finding stops the build.

@@ -116,6 +116,8 @@ def missing_glyphs(book: m.Book, theme: Theme, manifest: m.Pos) -> list[Diagnost
     texts = [*_shown_text(book.meta, manifest, "body"),
              *(shown for article in book.articles for shown in _shown_text(article, article.pos, "body"))]
     for pos, role, text in texts:
+        if not family_files(str(theme.fonts.get(role, ""))):
+            continue  # a face from the machine (see unpackaged_faces): its repertoire is not ours to know
         face = repertoire(str(theme.fonts.get(role, "")))
         for character in text:
             if ord(character) in face or not _needs_glyph(character):
@@ -124,6 +126,14 @@ def missing_glyphs(book: m.Book, theme: Theme, manifest: m.Pos) -> list[Diagnost
             if ord(character) not in repertoire(str(theme.fonts.get(FALLBACK_ROLE, ""))):
                 found.setdefault(pos or manifest, {})[character] = None
     return [Diagnostic("warning", pos, _message(list(characters))) for pos, characters in found.items()]
+
+
+def unpackaged_faces(theme: Theme, where: m.Pos) -> list[Diagnostic]:
+    """A warning for each family the theme names that no installed package provides: the PDF then
+    takes it from the machine's fonts, and two machines may print the book differently."""
+    return [Diagnostic("warning", where, f"theme font {role} {name!r} is not an installed font package: "
+                                         "the machine's fonts stand in for it, and glyphs are not checked")
+            for role, name in sorted(theme.fonts.items()) if name and not family_files(str(name))]
 
 
 def _message(characters: list[str]) -> str:

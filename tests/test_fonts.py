@@ -160,3 +160,17 @@ def test_the_seed_epub_embeds_neither_code_nor_japanese_faces():
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         embedded = sorted(n for n in archive.namelist() if n.startswith("EPUB/fonts/"))
     assert [n for n in embedded if "mono" in n or "cjk" in n] == []
+
+
+def test_a_face_from_the_machine_is_named_once_and_its_glyphs_left_unchecked(tmp_path):
+    import dataclasses
+
+    from publish.fonts import unpackaged_faces
+
+    theme = dataclasses.replace(THEME, fonts={**THEME.fonts, "body": "Some Office Serif"})
+    book = load_book(_book_with(tmp_path, "Text in the body face.\n"), Reporter(stream=None))
+    assert fonts.missing_glyphs(book, theme, Pos("briefing.toml")) == []
+    assert [str(d) for d in unpackaged_faces(theme, Pos("styles/theme.toml"))] == [
+        "styles/theme.toml:1:1: warning: theme font body 'Some Office Serif' is not an installed font package: "
+        "the machine's fonts stand in for it, and glyphs are not checked"]
+    assert unpackaged_faces(THEME, Pos("styles/theme.toml")) == []
