@@ -34,10 +34,10 @@ T = TypeVar("T")
 _PARENT_ENDS: set[Connection] = set()
 
 
-def _pipe(fork, *, parent_receives: bool = True) -> tuple[Connection, Connection]:
-    """(receiving end, sending end); the parent's is remembered."""
+def _pipe(fork) -> tuple[Connection, Connection]:
+    """(receiving end, sending end); the parent's, the receiving one, is remembered."""
     receive, send = fork.Pipe(duplex=False)
-    _PARENT_ENDS.add(receive if parent_receives else send)
+    _PARENT_ENDS.add(receive)
     return receive, send
 
 

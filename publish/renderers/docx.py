@@ -31,48 +31,13 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
 from ..cache import BuildCache
-from ..conventions import (
-    BylineGroup,
-    bio_heading,
-    byline_groups,
-    format_date,
-    lead_image_description,
-    name_separators,
-    role_label,
-    script_segments,
-)
+from ..conventions import (BylineGroup, bio_heading, byline_groups, format_date, lead_image_description,
+                           name_separators, role_label, script_segments)
 from ..diagnostics import Reporter
 from ..model import (
-    Article,
-    Book,
-    BulletList,
-    Code,
-    CodeBlock,
-    Div,
-    Emph,
-    Exchange,
-    Figure,
-    FootnoteDef,
-    FootnoteRef,
-    Heading,
-    Image,
-    Inline,
-    LineBreak,
-    Link,
-    OrderedList,
-    Paragraph,
-    Pos,
-    Quote,
-    Rule,
-    SoftBreak,
-    Span,
-    Strikeout,
-    Strong,
-    Subscript,
-    Superscript,
-    Table,
-    Text,
-    Turn,
+    Article, Book, BulletList, Code, CodeBlock, Div, Emph, Exchange, Figure, FootnoteDef,
+    FootnoteRef, Heading, Image, Inline, LineBreak, Link, OrderedList, Paragraph, Pos,
+    Quote, Rule, SoftBreak, Span, Strikeout, Strong, Subscript, Superscript, Table, Text, Turn,
 )
 from ..walk import iter_nodes, plain_text, section_titles
 from . import docx_fonts

@@ -7,7 +7,7 @@ settings says they are there.  python-docx has no API for any of it.
 
 Each face is a static instance of the packaged variable font (made by
 HarfBuzz, as for the PDF and the EPUB), cut to the document's characters and
-the printable ASCII a colleague may type (``w:saveSubsetFonts``), and named as
+those a colleague may type (``TYPED``; ``w:saveSubsetFonts``), and named as
 the one face of its family that Word's four slots expect.  The family keeps
 its name, as the fonts embedded in the PDF do: the document asks for Source
 Serif 4 and finds it inside.  The Japanese face, for a document with

@@ -200,7 +200,7 @@ def _page_facts(doc: html.EpubDocument) -> PageFacts:
     code = "".join(text for tag in ("code", "pre") for element in body.iter(f"{{{XHTML_NS}}}{tag}")
                    for text in element.itertext())
     features = {name for name, present in (
-        ("notes", body.find(f".//*[@role='doc-noteref']") is not None),
+        ("notes", body.find(".//*[@role='doc-noteref']") is not None),
         ("images", bool(images)),
         ("tables", body.find(f".//{{{XHTML_NS}}}table") is not None),
         ("japanese", any((element.get("lang") or element.get(XML_LANG) or "").startswith("ja")
@@ -474,7 +474,7 @@ def with_package_language(opf: bytes, language: str) -> bytes:
     from lxml import etree
 
     root = etree.fromstring(opf)
-    root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    root.set(XML_LANG, language)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 

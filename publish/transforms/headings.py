@@ -27,21 +27,23 @@ def _article(article: m.Article, reporter: Reporter) -> m.Article:
     if not levels:
         return article
     shift = TOP_SECTION_LEVEL - min(levels)
-    previous = [TOP_SECTION_LEVEL - 1]  # the article title; rebuild visits headings in order
+    previous = TOP_SECTION_LEVEL - 1  # the article title; rebuild visits headings in order
 
     def visit(node):
+        nonlocal previous
         if not isinstance(node, m.Heading):
             return node
         written = max(TOP_SECTION_LEVEL, min(DEEPEST, node.level + shift))
-        level = min(written, previous[0] + 1)
+        level = min(written, previous + 1)
         if level != written:
             reporter.warn(node.pos or article.pos or m.Pos(article.id),
-                          f"heading level {written} follows level {previous[0]}: a level is skipped "
+                          f"heading level {written} follows level {previous}: a level is skipped "
                           f"(“{_short(plain_text(node.children))}”); it is set as level {level}")
-        previous[0] = level
+        previous = level
         return node if level == node.level else replace(node, level=level)
 
-    return replace(article, blocks=rebuild(article.blocks, visit))
+    blocks = rebuild(article.blocks, visit)
+    return article if blocks is article.blocks else replace(article, blocks=blocks)
 
 
 def _short(text: str, length: int = 50) -> str:
