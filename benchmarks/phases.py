@@ -38,8 +38,11 @@ def timed(owner: object, name: str, label: str | None = None) -> None:
 
 def main() -> int:
     since = time.perf_counter()
-    from publish import api, cli, parallel, renderers
-    from publish.cache import BuildCache
+    from publish import cli
+    from publish import render as renderers
+    from publish.build import pipeline as api
+    from publish.build import workers as parallel
+    from publish.build.cache import BuildCache
 
     report("imports", since)
     for name in ("read_book", "apply_transforms", "write_atomic", "write_build_manifest"):

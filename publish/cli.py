@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from .diagnostics import BuildError, InputError, Reporter
-from .renderers import FORMATS
+from .render import FORMATS
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
@@ -115,7 +115,7 @@ def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], pa
           styles_dir: Path | None, pdf_variant: str, timeout: float, split: bool, strict: bool,
           allow_remote: bool, no_cache: bool) -> None:
     """Build SOURCE (a folder, a briefing.toml or one source file; default: content)."""
-    from .api import build as run_build
+    from .build.pipeline import build as run_build
 
     reporter = Reporter(strict=strict)
     step, stop = _progress_printer()
@@ -140,8 +140,8 @@ def watch(ctx: click.Context, source: Path, outdir: Path, formats: list[str], st
     """Build SOURCE, then build again whenever a source, the manifest or the theme changes."""
     from watchfiles import watch as changes
 
-    from .api import build as run_build
-    from .api import default_styles_dir
+    from .build.pipeline import build as run_build
+    from .build.pipeline import default_styles_dir
 
     styles = styles_dir or default_styles_dir()
     folder = source if source.is_dir() else source.parent
@@ -169,7 +169,7 @@ def watch(ctx: click.Context, source: Path, outdir: Path, formats: list[str], st
 @click.pass_context
 def lint_command(ctx: click.Context, source: Path, strict: bool) -> None:
     """Report an editor's findings on SOURCE: repetitions, undefined abbreviations, skipped levels..."""
-    from .api import load_book
+    from .build.pipeline import load_book
     from .lint import lint
 
     reporter = Reporter()
@@ -185,8 +185,8 @@ def lint_command(ctx: click.Context, source: Path, strict: bool) -> None:
 @click.pass_context
 def model(ctx: click.Context, source: Path) -> None:
     """Print the normalised model of SOURCE as JSON."""
-    from .api import load_book
-    from .serialize import to_json
+    from .build.pipeline import load_book
+    from .model.json import to_json
 
     with _reporting(ctx):
         book = load_book(source, Reporter())
@@ -202,10 +202,10 @@ def model(ctx: click.Context, source: Path) -> None:
 @click.pass_context
 def check(ctx: click.Context, source: Path, outdir: Path, formats: list[str]) -> None:
     """Check that the outputs built from SOURCE say what its model says, and are valid."""
-    from .api import load_book
-    from .check import EXTENSIONS, INSTALL_HINT, check_outputs, missing_readers
+    from .build.pipeline import load_book
     from .diagnostics import Diagnostic
-    from .model import Pos
+    from .model.nodes import Pos
+    from .verify import EXTENSIONS, INSTALL_HINT, check_outputs, missing_readers
 
     missing = missing_readers(formats)
     if missing:

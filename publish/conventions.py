@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import ArticleMeta, Person
+from .model.nodes import ArticleMeta, Person
 
 #: Roles whose plural is not the role and an "s".
 _PLURALS = {"chair": "chairs", "discussant": "discussants", "host": "hosts"}

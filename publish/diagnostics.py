@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from .model import Pos
+from .model.nodes import Pos
 
 
 @dataclass(frozen=True, slots=True)

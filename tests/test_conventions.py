@@ -11,8 +11,10 @@ import pytest
 from lxml import etree
 
 from publish.conventions import bio_heading, byline_groups, join_names, name_separators, role_label
-from publish.model import Article, ArticleMeta, Book, BookMeta, Paragraph, Person, Pos, Text
-from publish.renderers import docx, epub, pdf
+from publish.model.nodes import Article, ArticleMeta, Book, BookMeta, Paragraph, Person, Pos, Text
+from publish.render.docx import writer as docx
+from publish.render.epub import package as epub
+from publish.render.pdf import typeset as pdf
 from tests.pdftools import page_texts
 from tests.samplebook import FIXTURES_DIR, sample_context
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from publish.api import build
+from publish.build.pipeline import build
 from publish.diagnostics import Reporter
 
 from .conftest import SOURCES

@@ -15,10 +15,11 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image as PILImage
 
-from publish.api import load_book
+from publish.build.pipeline import load_book
 from publish.diagnostics import Reporter
-from publish.renderers import docx, pdf
-from publish.renderers.docx_fonts import FACES, font_key, obfuscate
+from publish.render.docx import writer as docx
+from publish.render.docx.fonts import FACES, font_key, obfuscate
+from publish.render.pdf import typeset as pdf
 from publish.theme import Theme
 from tests.libreoffice import to_pdf
 from tests.pdftools import fonts, page_texts
@@ -259,8 +260,8 @@ def test_no_pixel_of_a_picture_lies_outside_the_text_block(laid_out):
 def test_the_docx_pages_hold_the_pdfs_headings_in_the_same_order(laid_out):
     book = load_book(CONTENT, Reporter(stream=None))
     printed = pdf.render(book, book_context(CONTENT, Reporter(stream=None)))
-    from publish.model import Heading
-    from publish.walk import iter_nodes, plain_text
+    from publish.model.nodes import Heading
+    from publish.model.walk import iter_nodes, plain_text
 
     headings = [article.meta.title for article in book.articles] + [
         plain_text(node.children) for article in book.articles for node in iter_nodes(article.blocks)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from publish import model as m
-from publish.api import load_book
+from publish.build.pipeline import load_book
 from publish.diagnostics import Reporter
 from publish.lint import lint
-from publish.walk import plain_text
+from publish.model import nodes as m
+from publish.model.walk import plain_text
 
 from .conftest import CONTENT, ROOT
 

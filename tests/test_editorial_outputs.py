@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from publish.api import build, load_book
+from publish.build.pipeline import build, load_book
 from publish.diagnostics import Reporter
 
 from .conftest import CONTENT

@@ -12,8 +12,9 @@ from fontTools.ttLib import TTFont
 from fontTools.varLib.instancer import instantiateVariableFont
 from weasyprint.pdf import fonts as weasyprint_fonts
 
-from publish.renderers import pdf, pdf_fonts
-from publish.renderers.font_instances import font_characters, static_instance
+from publish.render.font_instances import font_characters, static_instance
+from publish.render.pdf import fonts as pdf_fonts
+from publish.render.pdf import typeset as pdf
 from tests.samplebook import sample_book, sample_context
 
 SERIF = fontpkg.path("Source Serif 4", 400, "normal")

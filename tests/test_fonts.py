@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from publish import fonts
-from publish.api import load_book
+from publish.build.pipeline import load_book
 from publish.diagnostics import Reporter
-from publish.model import Pos
-from publish.renderers import epub, pdf
-from publish.renderers.font_instances import pdf_subset
-from publish.theme import load_theme
+from publish.model.nodes import Pos
+from publish.render.epub import package as epub
+from publish.render.font_instances import pdf_subset
+from publish.render.pdf import typeset as pdf
+from publish.theme import fonts, load_theme
 from tests.pdftools import fonts as pdf_fonts
 from tests.samplebook import JAPANESE_FIXTURE, book_context, load_source, sample_book, sample_context
 
@@ -165,7 +165,7 @@ def test_the_seed_epub_embeds_neither_code_nor_japanese_faces():
 def test_a_face_from_the_machine_is_named_once_and_its_glyphs_left_unchecked(tmp_path):
     import dataclasses
 
-    from publish.fonts import unpackaged_faces
+    from publish.theme.fonts import unpackaged_faces
 
     theme = dataclasses.replace(THEME, fonts={**THEME.fonts, "body": "Some Office Serif"})
     book = load_book(_book_with(tmp_path, "Text in the body face.\n"), Reporter(stream=None))

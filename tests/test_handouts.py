@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from publish.api import build, load_book
+from publish.build.pipeline import build, load_book
 from publish.diagnostics import Reporter
-from publish.walk import plain_text
+from publish.model.walk import plain_text
 
 from .conftest import CONTENT
 

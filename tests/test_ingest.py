@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from publish.api import load_book
+from publish.build.pipeline import load_book
 from publish.diagnostics import Reporter
-from publish.dump import dump
-from publish.ingest import decode
+from publish.model.native import dump
+from publish.sources.ingest import decode
 
 from .conftest import SOURCES
 
@@ -65,14 +65,14 @@ def test_liquid_is_removed_with_a_warning_at_its_place(tmp_path: Path) -> None:
     (tmp_path / "p.md").write_text("---\ntitle: L\ndate: 2025-01-01\n---\n\nSee {% link x.md %} and {% raw %}{{ kept }}{% endraw %}.\n")
     reporter = Reporter(stream=None)
     article = load_book(tmp_path / "p.md", reporter).articles[0]
-    from publish.walk import plain_text
+    from publish.model.walk import plain_text
 
     assert plain_text(article.meta.standfirst) == "See  and {{ kept }}."
     assert [str(w) for w in reporter.warnings] == [f"{tmp_path / 'p.md'}:6:5: warning: Liquid tag removed: {{% link x.md %}}"]
 
 
 def test_more_separator_and_default_excerpt(tmp_path: Path) -> None:
-    from publish.walk import plain_text
+    from publish.model.walk import plain_text
 
     (tmp_path / "more.md").write_text("---\ntitle: M\nexcerpt_separator: <!--more-->\n---\n\nLead one.\n\nLead two.\n<!--more-->\nBody.\n")
     (tmp_path / "plain.md").write_text("---\ntitle: P\n---\n\nFirst paragraph.\n\nSecond paragraph.\n")

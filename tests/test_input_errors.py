@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.api import load_book
+from publish.build.pipeline import load_book
 from publish.diagnostics import InputError, Reporter
 
 CASES = [
@@ -143,7 +143,7 @@ def test_folder_without_sources(tmp_path: Path) -> None:
 def test_an_error_in_a_long_book_read_by_several_processes(tmp_path: Path) -> None:
     """From PARALLEL_READING_FROM sources on, child processes read them: the error and
     the warnings come out as one process would give them."""
-    from publish.reading import PARALLEL_READING_FROM
+    from publish.build.read import PARALLEL_READING_FROM
 
     for index in range(PARALLEL_READING_FROM + 5):
         (tmp_path / f"2025-01-{index % 28 + 1:02d}-post-{index:03d}.md").write_text(
@@ -160,8 +160,8 @@ def test_an_error_in_a_long_book_read_by_several_processes(tmp_path: Path) -> No
 
 
 def test_a_long_book_reads_the_same_in_one_process_and_several(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from publish.reading import PARALLEL_READING_FROM
-    from publish.dump import dump
+    from publish.build.read import PARALLEL_READING_FROM
+    from publish.model.native import dump
 
     for index in range(PARALLEL_READING_FROM + 5):
         (tmp_path / f"2025-02-{index % 28 + 1:02d}-post-{index:03d}.md").write_text(

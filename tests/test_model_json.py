@@ -8,10 +8,10 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from publish import model as m
-from publish.api import load_book
+from publish.build.pipeline import load_book
 from publish.diagnostics import Reporter
-from publish.serialize import from_json, to_json
+from publish.model import nodes as m
+from publish.model.json import from_json, to_json
 
 from .conftest import CONTENT
 

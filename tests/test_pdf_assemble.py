@@ -25,7 +25,7 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 from weasyprint import HTML
 
-from publish.renderers.pdf_assemble import Part, assemble
+from publish.render.pdf.assemble import Part, assemble
 from tests.pdftools import syntax_problems
 
 TABLE = "<table><tr><th>Key</th><th>Value</th></tr><tr><td>a</td><td>1</td></tr></table>"

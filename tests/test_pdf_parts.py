@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from publish.api import load_book
-from publish.check.run import check_outputs
+from publish.build.pipeline import load_book
 from publish.diagnostics import Reporter
-from publish.renderers import pdf, pdf_parts
-from publish.renderers.pdf_parts import LaidPart, book_page_kinds, first_pages, folio_document, folio_runs
+from publish.render.pdf import parts as pdf_parts
+from publish.render.pdf import typeset as pdf
+from publish.render.pdf.parts import LaidPart, book_page_kinds, first_pages, folio_document, folio_runs
+from publish.verify.run import check_outputs
 from tests.pdftools import page_texts, syntax_problems
 from tests.samplebook import book_context
 
@@ -229,7 +230,7 @@ def test_every_pdf_variant_can_be_assembled(built, variant, tmp_path, monkeypatc
 def test_a_time_limit_stops_every_part_and_writes_nothing(built, tmp_path, monkeypatch):
     import multiprocessing
 
-    from publish import api
+    from publish.build import pipeline as api
     from publish.diagnostics import BuildError
 
     monkeypatch.setattr(pdf_parts, "PART_PAGES", 1)

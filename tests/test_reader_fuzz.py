@@ -7,9 +7,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publish.api import load_book
+from publish.build.pipeline import load_book
 from publish.diagnostics import InputError, Reporter
-from publish.serialize import from_json, to_json
+from publish.model.json import from_json, to_json
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

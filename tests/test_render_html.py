@@ -9,8 +9,8 @@ import jinja2
 import pytest
 
 from publish.diagnostics import Reporter
-from publish.model import Image, Pos
-from publish.renderers import html
+from publish.model.nodes import Image, Pos
+from publish.render.html import writer as html
 from tests.samplebook import BUILD_TIME, sample_book
 
 XHTML = "{http://www.w3.org/1999/xhtml}"

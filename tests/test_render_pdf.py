@@ -18,7 +18,7 @@ from pdfminer.layout import LTTextContainer, LTTextLine
 from pypdf import PdfReader
 
 from publish.diagnostics import Reporter
-from publish.renderers import pdf
+from publish.render.pdf import typeset as pdf
 from tests.pdftools import font_programs, fonts
 from tests.samplebook import (
     FIXTURES_DIR,

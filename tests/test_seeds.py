@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from publish import model as m
-from publish.api import load_book
+from publish.build.pipeline import load_book
 from publish.diagnostics import Reporter
-from publish.walk import iter_nodes, plain_text
+from publish.model import nodes as m
+from publish.model.walk import iter_nodes, plain_text
 
 from .conftest import CONTENT
 

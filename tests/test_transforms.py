@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from publish import model as m
 from publish.diagnostics import Reporter
+from publish.model import nodes as m
 from publish.transforms import TRANSFORMS, apply_transforms
 from publish.transforms.typography import smarten
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
-from ..cache import BuildCache, memoised
+from ..build.cache import BuildCache, memoised
 from ..diagnostics import Diagnostic
-from ..model import Article, Book
+from ..model.nodes import Article, Book
 from . import checks
 
 Check = Callable[[Book], Iterator[Diagnostic]]

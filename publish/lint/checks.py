@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from .. import model as m
-from ..dates import date_from_filename
 from ..diagnostics import Diagnostic
+from ..model import nodes as m
+from ..model.walk import iter_nodes, plain_text
+from ..sources.dates import date_from_filename
 from ..transforms.abbreviations import _USE, passages
-from ..walk import iter_nodes, plain_text
 from .repetition import repetitions
 
 #: Abbreviations every reader of a briefing knows; using them undefined is no fault.

@@ -16,8 +16,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .. import model as m
-from ..walk import plain_text
+from ..model import nodes as m
+from ..model.walk import plain_text
 
 #: Weighted overlap (0..1) above which two sentences say the same thing.
 SENTENCE_THRESHOLD = 0.42

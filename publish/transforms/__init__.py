@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..diagnostics import Reporter
-from ..model import Book
+from ..model.nodes import Book
 from . import abbreviations, defaults, headings, ids, languages, people, typography
 
 Transform = Callable[[Book, Reporter], Book]

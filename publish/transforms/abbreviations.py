@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from .. import model as m
 from ..diagnostics import Reporter
-from ..walk import by_identity, plain_text
+from ..model import nodes as m
+from ..model.walk import by_identity, plain_text
 
 _DEFINITION = re.compile(r"\(([A-Z][A-Za-z0-9&\-]{1,11})\)")
 _WORD = re.compile(r"[\w’'&.-]+")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .. import model as m
 from ..diagnostics import Reporter
+from ..model import nodes as m
 
 
 def inherit_language(book: m.Book, reporter: Reporter) -> m.Book:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .. import model as m
 from ..diagnostics import Reporter
-from ..walk import iter_nodes, plain_text, rebuild
+from ..model import nodes as m
+from ..model.walk import iter_nodes, plain_text, rebuild
 
 TOP_SECTION_LEVEL = 2  # level 1 is the article title
 DEEPEST = 6

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from .. import model as m
 from ..diagnostics import Reporter
-from ..names import name_key
-from ..slug import IdAllocator, slugify
-from ..walk import plain_text, rebuild
+from ..model import nodes as m
+from ..model.walk import plain_text, rebuild
+from ..sources.names import name_key
+from ..sources.slug import IdAllocator, slugify
 
 #: Ids of the book's back matter, which the renderers put after the articles.
 BACK_MATTER_IDS = ("people", "abbreviations")

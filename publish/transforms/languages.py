@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .. import model as m
 from ..conventions import is_japanese, script_segments
 from ..diagnostics import Reporter
-from ..walk import rebuild
+from ..model import nodes as m
+from ..model.walk import rebuild
 
 JAPANESE = "ja"
 ROLE = "language"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .. import model as m
 from ..diagnostics import Reporter
-from ..names import name_key
+from ..model import nodes as m
+from ..sources.names import name_key
 
 
 def build_people_index(book: m.Book, reporter: Reporter) -> m.Book:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .. import model as m
 from ..diagnostics import Reporter
-from ..walk import node_fields
+from ..model import nodes as m
+from ..model.walk import node_fields
 
 _OPENING_CONTEXT = set(" \t\n([{<“‘—–-/\u00a0")
 _QUOTE = re.compile("[\"']")

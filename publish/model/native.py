@@ -1,0 +1,114 @@
+"""A readable text dump of the model, one block per line, for golden tests and for people.
+
+Like pandoc's native format, it shows structure and text and nothing else:
+reviewing a reader change is reading a diff of these dumps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from typing import Any
+
+from . import nodes as m
+
+_INLINE_NAMES = {m.Text: "Str", m.Emph: "Emph", m.Strong: "Strong", m.Strikeout: "Strike",
+                 m.Superscript: "Sup", m.Subscript: "Sub", m.Span: "Span", m.Link: "Link"}
+
+
+def dump(node: Any) -> str:
+    lines: list[str] = []
+    _node(node, 0, lines)
+    return "\n".join(lines) + "\n"
+
+
+def inline_text(inlines: tuple[m.Inline, ...]) -> str:
+    return "[" + ", ".join(_inline(i) for i in inlines) + "]"
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _inline(node: m.Inline) -> str:
+    match node:
+        case m.Text(text=text):
+            return f"Str {_q(text)}"
+        case m.SoftBreak():
+            return "SoftBreak"
+        case m.LineBreak():
+            return "LineBreak"
+        case m.Code(text=text):
+            return f"Code {_q(text)}"
+        case m.Image(src=src, alt=alt, title=title):
+            return f"Image {_q(src)} alt={_q(alt)}" + (f" title={_q(title)}" if title else "")
+        case m.FootnoteRef(note_id=note_id):
+            return f"NoteRef {_q(note_id)}"
+        case m.Link(children=children, target=target):
+            return f"Link {_q(target)} {inline_text(children)}"
+        case m.Span(role=role, children=children):
+            return f"Span {_q(role)} {inline_text(children)}"
+        case _:
+            return f"{_INLINE_NAMES[type(node)]} {inline_text(node.children)}"  # type: ignore[union-attr]
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return _q(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+        return "[" + ", ".join(_q(v) for v in value) + "]"
+    if isinstance(value, tuple) and all(isinstance(v, tuple) for v in value):
+        return "{" + ", ".join(f"{_q(k)}: {_q(v)}" for k, v in value) + "}"
+    return str(value)
+
+
+def _is_inlines(value: Any) -> bool:
+    return isinstance(value, tuple) and bool(value) and all(isinstance(v, m.INLINE_TYPES) for v in value)
+
+
+def _node(node: Any, depth: int, lines: list[str]) -> None:
+    pad = "  " * depth
+    if isinstance(node, m.INLINE_TYPES):
+        lines.append(pad + _inline(node))
+        return
+    head = [type(node).__name__]
+    nested: list[tuple[str, Any]] = []
+    inline_field = ""
+    for f in dataclasses.fields(node):
+        value = getattr(node, f.name)
+        if f.name == "pos":
+            continue
+        if f.name in ("children", "caption") and isinstance(value, tuple):
+            if value:
+                inline_field = (f" {f.name}=" if f.name == "caption" else " ") + inline_text(value)
+        elif f.name in ("head", "body") and isinstance(node, m.Table):
+            nested.append((f.name, value))
+        elif isinstance(value, m.Image):
+            head.append(f"{f.name}=({_inline(value)})")
+        elif dataclasses.is_dataclass(value) and value is not None:
+            nested.append((f.name, value))
+        elif isinstance(value, tuple) and value and not isinstance(value[0], (str, tuple)):
+            nested.append((f.name, value))
+        elif value not in ("", (), None, False) or (f.name == "tight" and isinstance(node, (m.BulletList, m.OrderedList))):
+            head.append(f"{f.name}={_scalar(value)}")
+    pos = getattr(node, "pos", None)
+    if pos is not None:
+        head.append(f"@{pos.line}")
+    lines.append(pad + " ".join(head) + inline_field)
+    for name, value in nested:
+        children = value if isinstance(value, tuple) else (value,)
+        if isinstance(node, m.Table) and name in ("head", "body"):
+            lines.append(f"{pad}  {name}:")
+            for row in children:
+                cells = " | ".join((f"{c.align}: " if c.align else "") + inline_text(c.children) for c in row)
+                lines.append(f"{pad}    Row {cells}")
+        elif name in ("blocks", "items", "articles"):
+            for child in children:
+                _node(child, depth + 1, lines)
+        else:
+            lines.append(f"{pad}  {name}:")
+            for child in children:
+                _node(child, depth + 2, lines)

@@ -1,0 +1,1 @@
+"""publish.render.epub"""

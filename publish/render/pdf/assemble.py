@@ -1,0 +1,513 @@
+"""One book PDF from the PDFs WeasyPrint wrote for its parts, with the folios drawn over them.
+
+Each part (the front matter, a run of articles, the back matter) is a complete tagged PDF
+of its own.  Joining them must give what WeasyPrint would have written for the whole book:
+
+* the pages in order, with a padding page wherever the caller asks for one;
+* one structure tree: a single ``/Document`` holding every part's top-level elements, and
+  one ParentTree whose keys are each part's keys shifted past the previous parts' keys;
+* one name tree of destinations, holding each part's own names only (a part also holds
+  placeholders for the ids of other parts, so that WeasyPrint kept the links to them);
+* one outline, the parts' outlines one after the other;
+* the document-wide catalog entries, the XMP metadata and the Info dictionary of the
+  first part, and the highest PDF version of the parts.
+
+Objects move between PDFs with ``Pdf.copy_foreign``, which copies every object once per
+source PDF and maps references to objects already copied.  Hence the order of work on a
+part: first the changes to the part itself (an object is copied once: a later change is
+not), then its pages, then what refers to its pages (structure elements, destinations,
+outline items).  A part is closed once copied: copied streams read their
+data from the part's bytes when the book is written, not from its parsed objects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Object, ObjectStreamMode, String
+
+from .tags import set_header_scopes
+
+#: Catalog entries that describe the whole document, alike in every part: taken from the first.
+_DOCUMENT_ENTRIES = (Name.Lang, Name.MarkInfo, Name.ViewerPreferences, Name.Metadata,
+                     Name.OutputIntents, Name.PageMode, Name.PageLayout, Name.AF)
+#: Catalog entries built for the book from every part.
+_JOINED_ENTRIES = (Name.Type, Name.Pages, Name.Names, Name.Outlines, Name.StructTreeRoot)
+#: Name trees of the catalog's /Names: the destinations are joined, the attachments are
+#: the document's (WeasyPrint attaches the same files to every part).
+_NAME_TREES = (Name.Dests, Name.EmbeddedFiles)
+
+#: Operators that leave marks on the page: a folio page with none of them draws nothing.
+_PAINTING_OPERATORS = "S s f F f* B B* b b* sh Do BI Tj TJ ' \""
+
+_FOOTER = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"
+_PAGINATION = b"/Artifact <</Type /Pagination>> BDC\n"
+
+
+@dataclass(frozen=True)
+class Part:
+    pdf: bytes                 # one part as WeasyPrint wrote it
+    owned: frozenset[str]      # the named destinations this part really holds; the part may also
+                               # hold placeholder destinations for ids that live in other parts
+                               # (so that WeasyPrint kept the links to them): drop those
+    pad_before: bool = False   # a padding page goes before this part's first page
+
+
+def assemble(parts: Sequence[Part], folios: Sequence[bytes], *, first_body_page: int | None = None) -> bytes:
+    """One PDF of every part's pages in order, with padding pages, page furniture drawn over them.
+
+    ``folios`` are PDFs whose pages, one after the other, are the furniture of the
+    book's pages, padding pages included: one page of folios for each.
+    ``first_body_page`` (0-based) is where the page labels turn from roman to 1, 2, 3
+    (see :func:`set_page_labels`).
+    """
+    if not parts:
+        raise ValueError("no parts to assemble")
+    with contextlib.ExitStack() as stack:
+        book = _Book([stack.enter_context(_open(data)) for data in folios])
+        for index, part in enumerate(parts):
+            with _open(part.pdf) as source:
+                book.add_part(index, part, source)
+        return book.finish(first_body_page)
+
+
+def label_pages(data: bytes, first_body_page: int) -> bytes:
+    """A PDF written in one go, with the page labels of :func:`set_page_labels`."""
+    with _open(data) as pdf:
+        set_page_labels(pdf, first_body_page)
+        set_header_scopes(pdf)
+        return _save(pdf, pdf.pdf_version)
+
+
+def with_header_scopes(data: bytes) -> bytes:
+    """A PDF written in one go, with the structure tree's additions of ``pdf_tags``."""
+    with _open(data) as pdf:
+        set_header_scopes(pdf)
+        return _save(pdf, pdf.pdf_version)
+
+
+def set_page_labels(pdf: pikepdf.Pdf, first_body_page: int) -> None:
+    """Page labels as the folios print them: the front matter in lower-case roman
+    figures from the cover (i), the body in arabic from 1 at ``first_body_page``
+    (0-based), so that a viewer's "page 5" is the page that prints 5."""
+    nums = Array([0, Dictionary(S=Name.r)]) if first_body_page > 0 else Array()
+    nums.extend([first_body_page, Dictionary(S=Name.D)])
+    pdf.Root.PageLabels = Dictionary(Nums=nums)
+
+
+def _open(data: bytes) -> pikepdf.Pdf:
+    return pikepdf.open(io.BytesIO(data))
+
+
+class _Book:
+    """The book being assembled, one part after the other."""
+
+    def __init__(self, folios: Sequence[pikepdf.Pdf]):
+        self._pdf = pikepdf.new()
+        self._furniture = _Furniture(self._pdf, folios)
+        self._tree: _StructureTree | None = None
+        self._dests = _Destinations(self._pdf)
+        self._outlines = _Outlines(self._pdf)
+        self._version = "1.0"
+
+    def add_part(self, index: int, part: Part, source: pikepdf.Pdf) -> None:
+        _check_catalog(index, source)
+        tagged = Name.StructTreeRoot in source.Root
+        if index > 0 and tagged != (self._tree is not None):
+            raise ValueError(f"part {index} is {'' if tagged else 'not '}tagged, unlike part 0")
+        structure = _PartStructure(source, id_prefix=f"{index}-".encode()) if tagged else None
+        if index == 0:
+            _copy_document_entries(self._pdf, source)
+            if tagged:
+                self._tree = _StructureTree(self._pdf, source)
+        if part.pad_before:
+            self._furniture.add_padding_page()
+        first = len(self._pdf.pages)
+        for page in source.pages:
+            self._pdf.pages.append(page)
+            self._furniture.draw_over(self._pdf.pages[-1])
+        if self._tree is not None and structure is not None:
+            self._tree.add(structure, self._pdf.pages[first:])
+        self._dests.add(index, part, source)
+        self._outlines.add(source)
+        self._version = max(self._version, source.pdf_version, key=_version_key)
+
+    def finish(self, first_body_page: int | None) -> bytes:
+        self._furniture.check_all_drawn()
+        if first_body_page is not None:
+            set_page_labels(self._pdf, first_body_page)
+        self._dests.check_links()
+        self._dests.finish()
+        self._outlines.finish()
+        if self._tree is not None:
+            self._pdf.Root.StructTreeRoot = self._tree.finish()
+            set_header_scopes(self._pdf)
+        return _save(self._pdf, self._version)
+
+
+def _check_catalog(index: int, source: pikepdf.Pdf) -> None:
+    """Refuse what joining would silently get wrong (interactive forms, page labels, ...)."""
+    unknown = sorted(_keys(source.Root) - _keys(_DOCUMENT_ENTRIES) - _keys(_JOINED_ENTRIES))
+    unknown += sorted(f"/Names{key}" for key in _keys(source.Root.get(Name.Names, ())) - _keys(_NAME_TREES))
+    if unknown:
+        raise ValueError(f"part {index}: cannot join the catalog entries {', '.join(unknown)}")
+
+
+def _copy_document_entries(book: pikepdf.Pdf, first: pikepdf.Pdf) -> None:
+    keys = [key for key in _DOCUMENT_ENTRIES if key in first.Root]
+    for key, value in zip(keys, _import(book, first, [first.Root[key] for key in keys])):
+        book.Root[key] = value
+    names = first.Root.get(Name.Names, {})
+    if Name.EmbeddedFiles in names:
+        book.Root.Names = Dictionary(EmbeddedFiles=_import(book, first, [names.EmbeddedFiles])[0])
+    if Name.Info in first.trailer:
+        book.trailer.Info = _import(book, first, [first.trailer.Info])[0]
+
+
+# ------------------------------------------------------------------- folios
+
+
+class _Furniture:
+    """Draws the folio pages, in order: over the parts' pages, or as padding pages."""
+
+    def __init__(self, book: pikepdf.Pdf, folios: Sequence[pikepdf.Pdf]):
+        self._book = book
+        self._folios = [page for pdf in folios for page in pdf.pages]
+        self._used = 0
+        # The few bytes wrapped around each page's content are the same on every page:
+        # one stream each, shared.
+        self._streams: dict[bytes, Object] = {}
+
+    def add_padding_page(self) -> None:
+        folio_page = self._next()
+        self._book.pages.append(folio_page)
+        if _paints(folio_page):
+            page = self._book.pages[-1]
+            page.contents_add(self._stream(_PAGINATION), prepend=True)
+            page.contents_add(self._stream(b"\nEMC\n"))
+
+    def draw_over(self, page: pikepdf.Page) -> None:
+        folio_page = self._next()
+        if not _paints(folio_page):
+            return
+        name = _add_xobject(page, self._book.copy_foreign(_form_xobject(folio_page)), "Folio")
+        # WeasyPrint leaves its flip of the y axis (a `cm` outside any `q`) in force at the
+        # end of a page: restore the initial graphics state before drawing the folio.
+        page.contents_add(self._stream(b"q\n"), prepend=True)
+        page.contents_add(self._stream(b"\nQ\n" + _FOOTER + b"q %s Do Q\nEMC\n" % str(name).encode()))
+
+    def check_all_drawn(self) -> None:
+        if self._used != len(self._folios):
+            raise ValueError(f"the folios have {len(self._folios)} pages, but the book has {self._used}")
+
+    def _next(self) -> pikepdf.Page:
+        if self._used == len(self._folios):
+            raise ValueError(f"the folios have {self._used} pages, but the book has more")
+        self._used += 1
+        return self._folios[self._used - 1]
+
+    def _stream(self, data: bytes) -> Object:
+        if data not in self._streams:
+            self._streams[data] = self._book.make_stream(data)
+        return self._streams[data]
+
+
+def _paints(page: pikepdf.Page) -> bool:
+    return bool(pikepdf.parse_content_stream(page, _PAINTING_OPERATORS))
+
+
+def _form_xobject(page: pikepdf.Page) -> Object:
+    form = page.as_form_xobject()
+    # as_form_xobject clips to the TrimBox; furniture may bleed (thumb tabs, a tint).
+    form.BBox = page.mediabox
+    return form
+
+
+def _add_xobject(page: pikepdf.Page, xobject: Object, prefix: str) -> Name:
+    """Add `xobject` to the page's resources, under a name they do not use yet.
+
+    The page gets resource dictionaries of its own: WeasyPrint's pages share theirs, and
+    adding to those would list every page's folio on every page.
+    """
+    resources = Dictionary(page.obj.Resources)
+    xobjects = Dictionary(resources.get(Name.XObject, Dictionary()))
+    name, number = Name("/" + prefix), 0
+    while name in xobjects:
+        number += 1
+        name = Name(f"/{prefix}{number}")
+    xobjects[name] = xobject
+    resources.XObject = xobjects
+    page.obj.Resources = resources
+    return name
+
+
+# ------------------------------------------------------------------- structure tree
+
+
+class _PartStructure:
+    """A part's structure tree, made ready in the part to be copied into the book.
+
+    The part's top-level elements have the part's Document for parent, and so have the
+    elements WeasyPrint makes for the content of margin boxes, outside the tree (found
+    through the ParentTree only): they lose their /P, lest copying them copy the part's
+    Document and, through it, the part's StructTreeRoot.  The /ID of elements gets the
+    part's prefix: WeasyPrint names a table's header cells after the table's object
+    number, which another part may give to a table of its own.
+    """
+
+    def __init__(self, source: pikepdf.Pdf, id_prefix: bytes):
+        root = source.Root.StructTreeRoot
+        document = _document_element(root)
+        self.source = source
+        self.kids = _as_list(document.get(Name.K))
+        self.parent_tree = list(pikepdf.NumberTree(root.ParentTree).items())
+        elements = list(_descendants(self.kids))
+        mapped = [element for _, value in self.parent_tree for element in _as_list(value)]
+        self.orphans = _topmost_outside(document, mapped, {element.objgen for element in elements})
+        elements += _descendants(self.orphans)
+        _prefix_ids(elements, id_prefix)
+        for element in (*self.kids, *self.orphans):
+            if Name.P in element:
+                del element[Name.P]
+        self.key_count = max(int(root.get(Name.ParentTreeNextKey, 0)),
+                             max((key for key, _ in self.parent_tree), default=-1) + 1)
+
+
+class _StructureTree:
+    """The book's structure tree, one part after the other."""
+
+    def __init__(self, book: pikepdf.Pdf, first: pikepdf.Pdf):
+        self._book = book
+        self._document = book.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
+        # Keys in order: each part's NumberTree is, and the parts' keys follow each other.
+        self._nums: list[tuple[int, Object]] = []
+        self._next_key = 0
+        # Role and class maps and PDF 2.0 namespaces are the document's, alike in every part.
+        first_root = first.Root.StructTreeRoot
+        keys = [key for key in (Name.RoleMap, Name.ClassMap, Name.Namespaces) if key in first_root]
+        self._entries = dict(zip(keys, _import(book, first, [first_root[key] for key in keys])))
+        first_document = _document_element(first_root)
+        if Name.NS in first_document:
+            self._document.NS = book.copy_foreign(first_document.NS)
+
+    def add(self, part: _PartStructure, pages: Sequence[pikepdf.Page]) -> None:
+        """Add a part's structure, its pages being already in the book as `pages`."""
+        offset = self._next_key
+        _shift_struct_parents(pages, offset)
+        values = _import(self._book, part.source, (value for _, value in part.parent_tree))
+        self._nums.extend((key + offset, value) for (key, _), value in zip(part.parent_tree, values))
+        kids = [self._book.copy_foreign(kid) for kid in part.kids]
+        self._document.K.extend(kids)
+        for element in (*kids, *(self._book.copy_foreign(orphan) for orphan in part.orphans)):
+            element.P = self._document
+        self._next_key = offset + part.key_count
+
+    def finish(self) -> Object:
+        """The StructTreeRoot of the book."""
+        root = self._book.make_indirect(Dictionary(
+            Type=Name.StructTreeRoot,
+            K=Array([self._document]),
+            ParentTree=Dictionary(Nums=Array([item for entry in self._nums for item in entry])),
+            ParentTreeNextKey=self._next_key))
+        for key, value in self._entries.items():
+            root[key] = value
+        self._document.P = root
+        return root
+
+
+def _document_element(root: Object) -> Object:
+    kids = _as_list(root.get(Name.K))
+    if len(kids) != 1 or kids[0].get(Name.S) != Name.Document:
+        raise ValueError("a part's structure tree must have one /Document element at its root")
+    return kids[0]
+
+
+def _descendants(elements: Iterable[Object]) -> Iterator[Object]:
+    """The structure elements among `elements` and under them."""
+    stack = list(elements)
+    while stack:
+        element = stack.pop()
+        # Not an MCID, nor a reference to marked content or to an object.
+        if isinstance(element, Dictionary) and Name.S in element:
+            yield element
+            stack.extend(_as_list(element.get(Name.K)))
+
+
+def _topmost_outside(document: Object, elements: Iterable[Object], inside: set[tuple[int, int]]) -> list[Object]:
+    """The topmost ancestors, below `document`, of those `elements` not `inside` its tree."""
+    topmost, seen = [], set(inside)
+    for element in elements:
+        while isinstance(element, Dictionary) and element.objgen not in seen:
+            seen.add(element.objgen)
+            parent = element.get(Name.P)
+            if parent is None or _is(parent, document):
+                topmost.append(element)
+                break
+            element = parent
+    return topmost
+
+
+def _prefix_ids(elements: Iterable[Object], prefix: bytes) -> None:
+    """Prefix the /ID of `elements`, and the table /Headers naming them."""
+    for element in elements:
+        keys = element.keys()  # one call for both tests, on every element of the part
+        if "/ID" in keys:
+            element.ID = String(prefix + bytes(element.ID))
+        for attributes in _as_list(element.A if "/A" in keys else None):
+            if isinstance(attributes, Dictionary) and Name.Headers in attributes:
+                attributes.Headers = Array([String(prefix + bytes(header)) for header in attributes.Headers])
+
+
+def _shift_struct_parents(pages: Iterable[pikepdf.Page], offset: int) -> None:
+    """Shift the ParentTree keys the pages and their annotations refer to."""
+    for page in pages:
+        if Name.StructParents in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+        for annotation in page.obj.get(Name.Annots, ()):
+            if Name.StructParent in annotation:
+                annotation.StructParent = int(annotation.StructParent) + offset
+
+
+# ------------------------------------------------------------------- names and outlines
+
+
+class _Destinations:
+    """The book's named destinations: each part's own, in one name tree."""
+
+    def __init__(self, book: pikepdf.Pdf):
+        self._book = book
+        # By the bytes of the names: the order of a name tree, and what links match.
+        self._dests: dict[bytes, Object] = {}
+        self._owners: dict[bytes, int] = {}
+
+    def add(self, index: int, part: Part, source: pikepdf.Pdf) -> None:
+        dests = source.Root.get(Name.Names, {}).get(Name.Dests)
+        # The names the part does not own are placeholders for the ids of other parts.
+        owned = [(bytes(name), dest) for name, dest in _name_tree_items(dests) if str(name) in part.owned]
+        for (name, _), dest in zip(owned, _import(self._book, source, (dest for _, dest in owned))):
+            if name in self._dests:
+                raise ValueError(f"parts {self._owners[name]} and {index} both own the destination "
+                                 f"{str(String(name))!r}")
+            self._dests[name], self._owners[name] = dest, index
+
+    def check_links(self) -> None:
+        """Every link to a named destination finds it: a part's placeholder promised that
+        another part owns the name."""
+        dangling = sorted({str(annotation.Dest) for page in self._book.pages
+                           for annotation in page.obj.get(Name.Annots, ())
+                           if isinstance(annotation.get(Name.Dest), String)
+                           and bytes(annotation.Dest) not in self._dests})
+        if dangling:
+            raise ValueError(f"links to destinations that no part owns: {', '.join(map(repr, dangling))}")
+
+    def finish(self) -> None:
+        if not self._dests:
+            return
+        names = Array([item for name in sorted(self._dests) for item in (String(name), self._dests[name])])
+        if Name.Names not in self._book.Root:
+            self._book.Root.Names = Dictionary()
+        self._book.Root.Names.Dests = Dictionary(Names=names)
+
+
+def _name_tree_items(node: Object | None) -> Iterator[tuple[String, Object]]:
+    # Not pikepdf.NameTree: it decodes the names, and links match the names' bytes.
+    if node is None:
+        return
+    names = node.get(Name.Names, ())
+    for index in range(0, len(names), 2):
+        yield names[index], names[index + 1]
+    for kid in node.get(Name.Kids, ()):
+        yield from _name_tree_items(kid)
+
+
+class _Outlines:
+    """The parts' outlines, one after the other, under one outline dictionary."""
+
+    def __init__(self, book: pikepdf.Pdf):
+        self._book = book
+        self._outlines = book.make_indirect(Dictionary(Type=Name.Outlines))
+        self._last: Object | None = None
+        self._count = 0
+
+    def add(self, source: pikepdf.Pdf) -> None:
+        outlines = source.Root.get(Name.Outlines)
+        if outlines is None or Name.First not in outlines:
+            return
+        # The copy of the part's outline dictionary is left unreferenced: it is not written.
+        copied = self._book.copy_foreign(outlines)
+        item = copied.First
+        if self._last is None:
+            self._outlines.First = item
+        else:
+            self._last.Next, item.Prev = item, self._last
+        item.Parent = self._outlines
+        while Name.Next in item:
+            item = item.Next
+            item.Parent = self._outlines
+        self._last = item
+        # The count of visible items at every level: the parts' counts add up.
+        self._count += int(copied.get(Name.Count, 0))
+
+    def finish(self) -> None:
+        if self._last is None:
+            return
+        self._outlines.Last = self._last
+        if self._count:
+            self._outlines.Count = self._count
+        self._book.Root.Outlines = self._outlines
+
+
+# ------------------------------------------------------------------- writing
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(number) for number in version.split("."))
+
+
+def _save(book: pikepdf.Pdf, version: str) -> bytes:
+    output = io.BytesIO()
+    book.save(
+        output,
+        min_version=version,
+        # The /ID is a digest of the content: the same parts give the same bytes.
+        deterministic_id=True,
+        # Keep the first part's XMP packet as it is (pikepdf would rewrite it, to change a
+        # pdf:PDFVersion that WeasyPrint does not write).
+        fix_metadata_version=False,
+        # Object streams came with PDF 1.5; PDF/A-1 (PDF 1.4) forbids them.
+        object_stream_mode=(ObjectStreamMode.generate if _version_key(version) >= (1, 5)
+                            else ObjectStreamMode.disable),
+    )
+    return output.getvalue()
+
+
+# ------------------------------------------------------------------- objects
+
+
+def _import(book: pikepdf.Pdf, source: pikepdf.Pdf, objects: Iterable[Object]) -> list[Object]:
+    """`objects` of `source` copied into `book`.
+
+    copy_foreign takes indirect objects only: the objects, direct arrays and dictionaries
+    among them, travel in one indirect array (which the book then leaves unreferenced).
+    """
+    return list(book.copy_foreign(source.make_indirect(Array(objects))))
+
+
+def _keys(names: Iterable[Name | str]) -> set[str]:
+    """Names as strings, to compare the keys of a dictionary with Name constants."""
+    return {str(name) for name in names}
+
+
+def _as_list(obj: Object | None) -> list[Object]:
+    """The items of an entry that holds one object or an array of them (/K, /A)."""
+    if obj is None:
+        return []
+    return list(obj) if isinstance(obj, Array) else [obj]
+
+
+def _is(obj: Object | None, other: Object) -> bool:
+    return isinstance(obj, Object) and obj.is_indirect and obj.objgen == other.objgen

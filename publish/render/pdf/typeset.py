@@ -1,0 +1,254 @@
+"""The book as a print PDF, typeset by WeasyPrint from the shared HTML and ``styles/print.css``."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import mimetypes
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import CSS, HTML
+from weasyprint.document import Document
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ...diagnostics import BuildError, Reporter
+from ...model.nodes import Article, Book, Image, Pos
+from ...sources.resources import MAX_BYTES
+from ...theme import Theme, fonts
+from ..context import RenderContext, Rendered
+from ..html import writer as html
+from ..html.writer import CSS_FONT_NAME, theme_properties
+from .assemble import label_pages, with_header_scopes
+from .fonts import harfbuzz_instancing
+from .tags import document_language, element_languages
+
+PAGE_SIZES = {"A4": "A4", "LETTER": "letter"}
+#: The weights the print stylesheet sets in each role's face.
+FONT_WEIGHTS = {"body": (400, 700), "heading": (400, 600), "mono": (400, 700), "cjk": (400, 700)}
+
+#: Warnings about the machine, not the book, and WeasyPrint's word for a missing
+#: glyph, which the build reports at the character's source (publish/fonts.py).
+IGNORED_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset", ".notdef glyph rendered for")
+
+
+def render(book: Book, ctx: RenderContext) -> bytes:
+    """The book as a PDF, in the variant the context asks for (``pdf/ua-1`` unless told otherwise)."""
+    return layout(book, ctx).data
+
+
+def layout(book: Book, ctx: RenderContext) -> Rendered:
+    """The PDF, and the page every article, heading and person entry landed on, counted
+    from the cover (not as the folios number them).
+
+    A long book is typeset in parts, side by side (``pdf_parts``); a short one in one go.
+    """
+    from . import parts as pdf_parts
+
+    fetcher = _fetcher(ctx)
+    image_url = _image_url(ctx, fetcher)
+    plan = pdf_parts.plan(book)
+    if plan is not None:
+        return pdf_parts.typeset(book, plan, ctx, fetcher, image_url)
+    document_html = html.print_document(book, ctx.build_time, image_url, ctx.reporter)
+    rendered = _typeset(document_html, book.meta.slug, ctx, fetcher)
+    data = rendered.data
+    if book.articles and book.articles[0].id in rendered.anchors:
+        data = label_pages(data, rendered.anchors[book.articles[0].id] - 1)
+    return Rendered(data, rendered.anchors)
+
+
+def handouts(book: Book, ctx: RenderContext) -> list[tuple[Article, bytes]]:
+    """One PDF per article, each with a strip naming the briefing and its own page numbers."""
+    fetcher = _fetcher(ctx)
+    documents = html.handout_documents(book, ctx.build_time, _image_url(ctx, fetcher), ctx.reporter)
+    return [(article, with_header_scopes(_typeset(document_html, f"{book.meta.slug}/{article.id}", ctx, fetcher).data))
+            for article, document_html in documents]
+
+
+def _fetcher(ctx: RenderContext) -> LocalFetcher:
+    return LocalFetcher([ctx.styles_dir, *fonts.font_dirs(ctx.theme)])
+
+
+def _image_url(ctx: RenderContext, fetcher: LocalFetcher):
+    def image_url(image: Image, pos: Pos) -> str | None:
+        resource = ctx.resources.fetch(image.src, pos)
+        if resource is None:
+            return None
+        fetcher.allow_file(resource.path)
+        return resource.path.as_uri()
+
+    return image_url
+
+
+def _typeset(document_html: str, identifier: str, ctx: RenderContext, fetcher: LocalFetcher) -> Rendered:
+    pdf, document = typeset_document(document_html, identifier, ctx, fetcher)
+    anchors: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            anchors.setdefault(anchor, number)
+    return Rendered(pdf, anchors)
+
+
+def typeset_document(document_html: str, identifier: str, ctx: RenderContext, fetcher: LocalFetcher,
+                     extra_css: str = "", *, tagged: bool = True,
+                     before_writing: Callable[[Document], None] = lambda document: None) -> tuple[bytes, Document]:
+    """The PDF of one HTML document with the print stylesheet (and ``extra_css`` after it),
+    and WeasyPrint's laid-out document; ``before_writing`` may adjust the latter first."""
+    variant = None if ctx.pdf_variant == "none" or not tagged else ctx.pdf_variant
+    stylesheet = print_stylesheet(ctx) + ("\n" + extra_css if extra_css else "")
+    font_config = FontConfiguration()
+    with weasyprint_warnings(ctx.reporter, Pos(str(ctx.styles_dir / "print.css"))), \
+            fixed_font_timestamps(ctx), harfbuzz_instancing(), element_languages(document_language(document_html)):
+        document = HTML(string=document_html, base_url=ctx.styles_dir.resolve().as_uri() + "/",
+                        url_fetcher=fetcher)
+        css = CSS(string=stylesheet, base_url=ctx.styles_dir.resolve().as_uri() + "/",
+                  url_fetcher=fetcher, font_config=font_config)
+        # The same options for layout and writing, as HTML.write_pdf() would pass them.
+        # Tagged whatever the variant: a PDF/A archive copy stays accessible too.
+        options = {"stylesheets": [css], "pdf_variant": variant, "pdf_tags": tagged,
+                   "pdf_identifier": identifier.encode("utf-8")}
+        laid_out = document.render(font_config=font_config, **options)
+        before_writing(laid_out)
+        pdf = laid_out.write_pdf(**options)
+    if not pdf:
+        raise BuildError("pdf", "WeasyPrint produced no output")
+    return pdf, laid_out
+
+
+def print_stylesheet(ctx: RenderContext) -> str:
+    """Theme variables, font faces, the print CSS, then the page size chosen for this build."""
+    css_path = ctx.styles_dir / "print.css"
+    try:
+        print_css = css_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BuildError(str(css_path), f"cannot read stylesheet: {exc.strerror}") from None
+    size = PAGE_SIZES.get(ctx.page_size.upper())
+    if size is None:
+        ctx.reporter.warn(Pos(str(css_path)), f"unknown page size {ctx.page_size!r}, using A4")
+        size = "A4"
+    return "\n".join((
+        theme_properties(ctx.theme, ctx.reporter, Pos(str(ctx.styles_dir / "theme.toml"))),
+        font_face_css(ctx.theme),
+        print_css,
+        f"@page {{ size: {size}; }}",
+    ))
+
+
+class LocalFetcher(URLFetcher):
+    """Serves local files from the allowed folders and the images the book named, nothing else.
+
+    WeasyPrint's own fetcher would follow http, ftp and any file: URL; a
+    refusal here becomes a WeasyPrint warning, which the reporter receives.
+    """
+
+    def __init__(self, folders: list[Path]) -> None:
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+        self.folders = [folder.resolve() for folder in folders]
+        self.files: set[Path] = set()
+
+    def allow_file(self, path: Path) -> None:
+        self.files.add(path.resolve())
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise ValueError(f"refused (only local files are used): {url}")
+        path = Path(url2pathname(parts.path)).resolve()
+        allowed = path in self.files or any(path.is_relative_to(f) for f in self.folders)
+        if not allowed:
+            raise ValueError(f"refused (outside the styles, fonts and content folders): {url}")
+        if not path.is_file():
+            raise ValueError(f"not found: {url}")
+        if path.stat().st_size > MAX_BYTES:
+            raise ValueError(f"refused (larger than {MAX_BYTES} bytes): {url}")
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": media_type})
+
+
+class _ReporterHandler(logging.Handler):
+    def __init__(self, reporter: Reporter, pos: Pos) -> None:
+        super().__init__(logging.WARNING)
+        self.reporter = reporter
+        self.pos = pos
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not message.startswith(IGNORED_WARNINGS):
+            self.reporter.warn(self.pos, f"pdf: {message}")
+
+
+@contextlib.contextmanager
+def weasyprint_warnings(reporter: Reporter, pos: Pos) -> Iterator[None]:
+    """Route WeasyPrint's log warnings (missing images, CSS errors) to the reporter only."""
+    logger = logging.getLogger("weasyprint")
+    handler = _ReporterHandler(reporter, pos)
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+
+
+#: fixed_font_timestamps changes the process environment: one render at a time.
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def fixed_font_timestamps(ctx: RenderContext) -> Iterator[None]:
+    """Pin the timestamps fontTools writes into subset fonts to the build time.
+
+    WeasyPrint saves the fonts it subsets and instances with fontTools, without
+    ``recalcTimestamp=False``, so fontTools stamps each font's ``head`` table
+    with the current time unless SOURCE_DATE_EPOCH is set; without this two
+    builds of the same book would differ whenever a font goes to fontTools
+    (``pdf_fonts`` instances the variable fonts with HarfBuzz, which keeps the
+    font's own dates).  Neither WeasyPrint (``write_pdf`` options) nor fontTools
+    offers another way in, so the variable is set for the duration of the
+    layout.  The environment is process-wide: the lock keeps two PDF
+    renders in one process from restoring each other's value; other threads
+    that read SOURCE_DATE_EPOCH meanwhile see the build time.
+    """
+    wanted = str(int(ctx.build_time.timestamp()))
+    with _ENVIRONMENT_LOCK:
+        previous = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = wanted
+        try:
+            yield
+        finally:
+            if previous is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+# ----------------------------------------------------------------------- fonts
+# Every face comes from a pinned package (publish/fonts.py) through @font-face:
+# a variable font gets one rule per weight the stylesheet sets, all naming the
+# same file; a static one, one rule per file.  Pango still falls back through
+# fontconfig for a character no face has, which the build reports at its source.
+
+
+def font_face_css(theme: Theme) -> str:
+    rules = []
+    for role, weights in FONT_WEIGHTS.items():
+        name = str(theme.fonts.get(role, ""))
+        if not CSS_FONT_NAME.fullmatch(name):
+            continue
+        for file in fonts.family_files(name):
+            for weight in weights if file.weight is None else (file.weight,):
+                rules.append(
+                    f'@font-face {{ font-family: "{name}"; src: url("{file.path.as_uri()}");'
+                    f" font-weight: {weight}; font-style: {file.style}; }}"
+                )
+    return "\n".join(rules)

@@ -1,0 +1,207 @@
+"""``briefing.toml``: what the briefing is called, who prepared it, and which sources it holds.
+
+Without a manifest, a folder builds from all its sources in name order, with
+a title derived from the folder's name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import InputError
+from ..model.nodes import BookMeta, Pos
+from .dates import parse_date
+from .readers import SOURCE_EXTENSIONS
+from .slug import slugify, title_from_name
+
+MANIFEST_NAME = "briefing.toml"
+PAGE_SIZES = ("A4", "Letter")
+
+_BOOK_KEYS = {
+    "title", "subtitle", "date", "prepared_by", "distribution", "language", "page_size",
+    "slug", "identifier", "publisher", "description", "sources", "glossary", "cover_image",
+}
+_SOURCE_KEYS = {"path", "publisher", "url", "language"}
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    path: Path
+    pos: Pos  # where the manifest names it
+    publisher: str = ""
+    url: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    root: Path  # the content folder: sources and images resolve inside it
+    path: Path | None
+    #: The book's metadata as the manifest gives it (``cover_image`` relative to ``root``).
+    meta: BookMeta
+    sources: tuple[SourceEntry, ...] = field(default_factory=tuple)
+
+
+def locate(source: Path) -> Manifest:
+    """The manifest for SOURCE: a folder (with or without briefing.toml), a manifest, or one file."""
+    if source.is_dir():
+        manifest_path = source / MANIFEST_NAME
+        if manifest_path.is_file():
+            return load(manifest_path)
+        return _from_folder(source)
+    if source.is_file():
+        if source.suffix == ".toml":
+            return load(source)
+        if source.name.lower().endswith(SOURCE_EXTENSIONS):
+            entry = SourceEntry(source, Pos(str(source), 1, 1))
+            title = source.stem
+            return Manifest(root=source.parent, path=None,
+                            meta=BookMeta(title=title, slug=slugify(title) or "briefing"), sources=(entry,))
+        raise InputError(Pos(str(source), 1, 1), f"not a source this toolkit reads (use {', '.join(SOURCE_EXTENSIONS)})")
+    raise InputError(Pos(str(source), 1, 1), "no such file or folder")
+
+
+def _from_folder(folder: Path) -> Manifest:
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.name.lower().endswith(SOURCE_EXTENSIONS)
+                   and not p.name.startswith("."))
+    if not files:
+        raise InputError(Pos(str(folder), 1, 1), f"no sources ({', '.join(SOURCE_EXTENSIONS)}) in this folder")
+    name = folder.resolve().name
+    title = title_from_name(name) or "Briefing"
+    return Manifest(
+        root=folder, path=None, meta=BookMeta(title=title, slug=slugify(name) or "briefing"),
+        sources=tuple(SourceEntry(p, Pos(str(p), 1, 1)) for p in files),
+    )
+
+
+class _Locator:
+    """Finds the line of a key in TOML text: tomllib keeps no positions."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = str(path)
+        self.lines = text.split("\n")
+
+    def key(self, name: str, after: int = 0) -> Pos:
+        pattern = re.compile(rf"^\s*{re.escape(name)}\s*=")
+        for number, line in enumerate(self.lines[after:], after + 1):
+            if pattern.match(line):
+                return Pos(self.path, number, line.index(name) + 1)
+        return Pos(self.path, 1, 1)
+
+    def text(self, needle: str, after: int = 0) -> Pos:
+        for number, line in enumerate(self.lines[after:], after + 1):
+            column = line.find(needle)
+            if column >= 0:
+                return Pos(self.path, number, column + 1)
+        return Pos(self.path, 1, 1)
+
+
+def load(path: Path) -> Manifest:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise InputError(Pos(str(path), 1, 1), f"cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(Pos(str(path), 1, 1), f"not valid UTF-8 (offset {exc.start})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        pos = Pos(str(path), int(match[1]), int(match[2])) if match else Pos(str(path), 1, 1)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise InputError(pos, f"invalid TOML: {message}") from None
+    where = _Locator(path, text)
+    return _validate(data, path, where)
+
+
+def _validate(data: dict, path: Path, where: _Locator) -> Manifest:
+    for key in data:
+        if key not in _BOOK_KEYS:
+            raise InputError(where.key(key), f"unknown key '{key}' (known: {', '.join(sorted(_BOOK_KEYS))})")
+
+    def text(key: str, default: str = "") -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str):
+            raise InputError(where.key(key), f"'{key}' must be a string in quotes")
+        return value.strip()
+
+    title = text("title")
+    if not title:
+        raise InputError(where.key("title") if "title" in data else Pos(str(path), 1, 1), "the briefing needs a 'title'")
+    date = _date(data.get("date"), where)
+    language = text("language", "en")
+    if not _LANGUAGE.fullmatch(language):
+        raise InputError(where.key("language"), f"'{language}' is not a language tag (e.g. 'en' or 'en-GB')")
+    page_size = text("page_size", "A4")
+    matched = [size for size in PAGE_SIZES if size.lower() == page_size.lower()]
+    if not matched:
+        raise InputError(where.key("page_size"), f"page_size must be one of {', '.join(PAGE_SIZES)}")
+    slug = text("slug") or slugify(title) or "briefing"
+    if not _SLUG.fullmatch(slug):
+        raise InputError(where.key("slug"), "slug must be lower-case letters, digits, '-', '_' or '.'")
+    root = path.parent
+    meta = BookMeta(
+        title=title, subtitle=text("subtitle"), date=date, prepared_by=text("prepared_by"),
+        distribution=text("distribution"), language=language, page_size=matched[0], slug=slug,
+        identifier=text("identifier"), publisher=text("publisher"), description=text("description"),
+        glossary=_glossary(data.get("glossary", {}), where), cover_image=text("cover_image"),
+    )
+    return Manifest(root=root, path=path, meta=meta, sources=_sources(data, root, where))
+
+
+def _date(value: object, where: _Locator) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        parsed = parse_date(value)
+        if parsed:
+            return parsed[0]
+    raise InputError(where.key("date"), "date must be a date, e.g. date = 2025-11-20")
+
+
+def _glossary(value: object, where: _Locator) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise InputError(where.text("[glossary]") if "[glossary]" in "\n".join(where.lines) else where.key("glossary"),
+                         "glossary must be a table of abbreviation = \"expansion\"")
+    return tuple(sorted(value.items()))
+
+
+def _sources(data: dict, root: Path, where: _Locator) -> tuple[SourceEntry, ...]:
+    if "sources" not in data:
+        folder = _from_folder(root)
+        return folder.sources
+    value = data["sources"]
+    if not isinstance(value, list) or not value:
+        raise InputError(where.key("sources"), "sources must be a non-empty list of file names")
+    start = where.key("sources").line - 1 if where.key("sources").line > 1 else 0
+    entries = []
+    for item in value:
+        if isinstance(item, str):
+            item = {"path": item}
+        if not isinstance(item, dict) or not isinstance(item.get("path"), str):
+            raise InputError(where.key("sources"), "each source is a file name or a table with a 'path'")
+        pos = where.text(item["path"], start)
+        for key in item:
+            if key not in _SOURCE_KEYS:
+                raise InputError(where.key(key, pos.line - 1), f"unknown source key '{key}' (known: {', '.join(sorted(_SOURCE_KEYS))})")
+        relative = Path(item["path"])
+        resolved = (root / relative).resolve()
+        if relative.is_absolute() or not resolved.is_relative_to(root.resolve()):
+            raise InputError(pos, f"source '{item['path']}' is outside the content folder")
+        if not resolved.is_file():
+            raise InputError(pos, f"source '{item['path']}' not found")
+        if not relative.name.lower().endswith(SOURCE_EXTENSIONS):
+            raise InputError(pos, f"'{item['path']}' is not a source this toolkit reads")
+        entries.append(SourceEntry(root / relative, pos, str(item.get("publisher", "")),
+                                   str(item.get("url", "")), str(item.get("language", ""))))
+    return tuple(entries)

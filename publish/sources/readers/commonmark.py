@@ -1,0 +1,234 @@
+"""CommonMark (plus tables, footnotes, strikethrough, autolinks) to model blocks, via markdown-it-py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.footnote import footnote_plugin
+
+from ...diagnostics import Reporter
+from ...model import nodes as m
+from ...model.nodes import Pos
+from ...model.walk import merge_text, plain_text
+from . import rawhtml
+
+
+@cache
+def parser() -> MarkdownIt:
+    # html=True so that raw HTML reaches us as tokens we can reduce and warn
+    # about, instead of being printed as literal text.
+    md = MarkdownIt("commonmark", {"html": True, "linkify": True})
+    md.enable(["table", "strikethrough", "linkify"])
+    md.use(footnote_plugin)
+    # Every link reaches the converter, which drops unsafe ones with a warning;
+    # markdown-it's own check would leave "[text](javascript:...)" as literal text.
+    md.validateLink = lambda url: True
+    return md
+
+
+class Converter:
+    """Turns the tokens of one Markdown text into model blocks.
+
+    ``line_offset`` is the file line of the text's first line, so that every
+    block's :class:`Pos` points into the original file.
+    """
+
+    def __init__(self, path: str, line_offset: int, reporter: Reporter) -> None:
+        self.path = path
+        self.line_offset = line_offset
+        self.reporter = reporter
+
+    def convert(self, text: str) -> tuple[m.Block, ...]:
+        root = SyntaxTreeNode(parser().parse(text))
+        return self.blocks(root.children, self.pos(None))
+
+    # ----------------------------------------------------------------- helpers
+
+    def pos(self, node: SyntaxTreeNode | None, fallback: Pos | None = None) -> Pos:
+        if node is not None and node.map:
+            return Pos(self.path, node.map[0] + self.line_offset, 1)
+        return fallback or Pos(self.path, self.line_offset, 1)
+
+    # ------------------------------------------------------------------ blocks
+
+    def blocks(self, nodes: list[SyntaxTreeNode], parent: Pos) -> tuple[m.Block, ...]:
+        out: list[m.Block] = []
+        for node in nodes:
+            out.extend(self.block(node, self.pos(node, parent)))
+        return tuple(out)
+
+    def block(self, node: SyntaxTreeNode, pos: Pos) -> list[m.Block]:
+        kind = node.type
+        if kind == "paragraph":
+            inlines = self.inlines(node.children[0].children if node.children else [], pos)
+            figure = _as_figure(inlines, pos)
+            if figure:
+                return [figure]
+            return [m.Paragraph(inlines, pos=pos)] if inlines else []
+        if kind == "heading":
+            level = int(node.tag[1])
+            return [m.Heading(level, self.inlines(node.children[0].children, pos), pos=pos)]
+        if kind in ("bullet_list", "ordered_list"):
+            items = tuple(
+                m.ListItem(self.blocks(item.children, self.pos(item, pos)), pos=self.pos(item, pos))
+                for item in node.children
+            )
+            # markdown-it marks the paragraphs of tight lists as hidden.
+            tight = all(
+                p.nester_tokens.opening.hidden
+                for item in node.children
+                for p in item.children
+                if p.type == "paragraph"
+            )
+            if kind == "bullet_list":
+                return [m.BulletList(items, tight, pos=pos)]
+            start = int(node.attrs.get("start", 1))
+            return [m.OrderedList(items, start, tight, pos=pos)]
+        if kind == "blockquote":
+            return [m.Quote(self.blocks(node.children, pos), pos=pos)]
+        if kind in ("fence", "code_block"):
+            words = (node.info or "").split() if kind == "fence" else []
+            language = words[0] if words else ""
+            return [m.CodeBlock(node.content.rstrip("\n"), language, pos=pos)]
+        if kind == "hr":
+            return [m.Rule(pos=pos)]
+        if kind == "table":
+            return [self.table(node, pos)]
+        if kind == "html_block":
+            return self.html_block(node.content, pos)
+        if kind == "footnote_block":
+            return [self.footnote(n, pos) for n in node.children]
+        self.reporter.warn(pos, f"unsupported Markdown element '{kind}' dropped")
+        return []
+
+    def table(self, node: SyntaxTreeNode, pos: Pos) -> m.Table:
+        head: list[tuple[m.TableCell, ...]] = []
+        body: list[tuple[m.TableCell, ...]] = []
+        for section in node.children:
+            rows = head if section.type == "thead" else body
+            for row in section.children:
+                rows.append(tuple(self.cell(cell, pos) for cell in row.children))
+        return m.Table(tuple(head), tuple(body), pos=pos)
+
+    def cell(self, node: SyntaxTreeNode, pos: Pos) -> m.TableCell:
+        style = str(node.attrs.get("style", ""))
+        align = style.removeprefix("text-align:") if style.startswith("text-align:") else ""
+        children = node.children[0].children if node.children else []
+        return m.TableCell(self.inlines(children, pos), align)
+
+    def footnote(self, node: SyntaxTreeNode, parent: Pos) -> m.FootnoteDef:
+        meta = node.meta or {}
+        label = str(meta.get("label") or int(meta.get("id", 0)) + 1)
+        first = next((c for c in node.children if c.map), None)
+        pos = self.pos(first, parent)
+        return m.FootnoteDef(label, self.blocks(node.children, pos), pos=pos)
+
+    def html_block(self, html: str, pos: Pos) -> list[m.Block]:
+        if html.lstrip().startswith("<!--"):
+            return []
+        blocks, removed = rawhtml.html_blocks(html, pos)
+        if removed:
+            self.reporter.warn(pos, f"raw HTML: removed {', '.join(removed)}")
+        return list(blocks)
+
+    # ----------------------------------------------------------------- inlines
+
+    def inlines(self, nodes: list[SyntaxTreeNode], pos: Pos) -> tuple[m.Inline, ...]:
+        # Raw inline HTML arrives as separate open and close tokens around
+        # ordinary siblings, so wrappers are built with a stack.
+        stack: list[tuple[str, list[m.Inline], dict[str, str]]] = [("", [], {})]
+        for node in nodes:
+            if node.type == "html_inline":
+                self.html_inline(node.content, stack, pos)
+            else:
+                stack[-1][1].extend(self.inline(node, pos))
+        while len(stack) > 1:  # unclosed tags: keep their content (unless it is a script's)
+            tag, children, _ = stack.pop()
+            if tag not in rawhtml.REMOVED_WITH_CONTENT:
+                stack[-1][1].extend(children)
+        return merge_text(stack[0][1])
+
+    def inline(self, node: SyntaxTreeNode, pos: Pos) -> list[m.Inline]:
+        kind = node.type
+        if kind == "text":
+            return [m.Text(node.content)] if node.content else []
+        if kind == "softbreak":
+            return [m.SoftBreak()]
+        if kind == "hardbreak":
+            return [m.LineBreak()]
+        if kind == "code_inline":
+            return [m.Code(node.content)]
+        wrappers: dict[str, Callable[[tuple[m.Inline, ...]], m.Inline]] = {
+            "em": m.Emph, "strong": m.Strong, "s": m.Strikeout,
+        }
+        if kind in wrappers:
+            return [wrappers[kind](self.inlines(node.children, pos))]
+        if kind == "link":
+            children = self.inlines(node.children, pos)
+            href = str(node.attrs.get("href", ""))
+            if not rawhtml.safe_link(href):
+                self.reporter.warn(pos, f"link to {urlsplit(href).scheme}: removed; its text is kept")
+                return list(children)
+            return [m.Link(children, href, str(node.attrs.get("title", "") or ""))]
+        if kind == "image":
+            alt = "".join(t.content for t in (node.token.children or [])) if node.token else ""
+            return [m.Image(str(node.attrs.get("src", "")), alt, str(node.attrs.get("title", "") or ""))]
+        if kind == "footnote_ref":
+            meta = node.meta or {}
+            return [m.FootnoteRef(str(meta.get("label") or int(meta.get("id", 0)) + 1))]
+        if kind == "footnote_anchor":
+            return []
+        self.reporter.warn(pos, f"unsupported Markdown inline '{kind}' dropped")
+        return []
+
+    def html_inline(self, html: str, stack: list[tuple[str, list[m.Inline], dict[str, str]]], pos: Pos) -> None:
+        tag = rawhtml.parse_tag(html)
+        if tag is None:  # comment, processing instruction, declaration
+            return
+        name, closing, attrs = tag
+        removed = rawhtml.audit(html)
+        if removed:
+            self.reporter.warn(pos, f"raw HTML: removed {', '.join(removed)}")
+        if closing:
+            for depth in range(len(stack) - 1, 0, -1):
+                if stack[depth][0] == name:
+                    while len(stack) > depth:
+                        opened, children, attributes = stack.pop()
+                        wrapped = _wrap(opened, children, attributes)
+                        stack[-1][1].extend(wrapped)
+                    return
+            return
+        if name == "br":
+            stack[-1][1].append(m.LineBreak())
+        elif name == "img":
+            stack[-1][1].append(m.Image(attrs.get("src", ""), attrs.get("alt", ""), attrs.get("title", "")))
+        elif name in rawhtml.INLINE_TAGS or name in rawhtml.REMOVED_WITH_CONTENT or name == "a":
+            stack.append((name, [], attrs))
+
+
+def _wrap(tag: str, children: list[m.Inline], attrs: dict[str, str]) -> list[m.Inline]:
+    """The model inlines for a closed raw inline tag and its content."""
+    merged = merge_text(children)
+    if tag in rawhtml.REMOVED_WITH_CONTENT:
+        return []
+    if tag == "a":
+        href = attrs.get("href", "")
+        return [m.Link(merged, href, attrs.get("title", ""))] if href and rawhtml.safe_link(href) else list(merged)
+    wrapper = rawhtml.INLINE_TAGS[tag]
+    if wrapper is m.Code:
+        return [m.Code(plain_text(merged))]
+    return [wrapper(merged)] if wrapper else list(merged)
+
+
+def _as_figure(inlines: tuple[m.Inline, ...], pos: Pos) -> m.Figure | None:
+    """A paragraph holding nothing but an image is a figure, captioned by its title or alt text."""
+    content = [i for i in inlines if not (isinstance(i, m.Text) and not i.text.strip())]
+    if len(content) == 1 and isinstance(content[0], m.Image):
+        image = content[0]
+        caption = image.title or image.alt
+        return m.Figure(image, (m.Text(caption),) if caption else (), pos=pos)
+    return None
