@@ -39,7 +39,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[check]'
 	touch $@
 
-# What the test suite adds: pytest, PDFium, pandoc.
+# What the test suite adds: pytest, PDFium, pandoc, mypy and ruff.
 TEST_STAMP := $(VENV)/.installed-test
 $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -67,9 +67,11 @@ $(ACE): $(TEST_STAMP)
 	touch $@
 
 # LibreOffice and Chromium have no pip form: tests/system-tools installs them as root,
-# or says how and stops.
+# or says how and stops.  The type checker and the linter go first: they take seconds.
 test: $(TEST_STAMP) $(ACE)
 	tests/system-tools
+	$(BIN)/mypy
+	$(BIN)/ruff check publish tests benchmarks
 	$(BIN)/python -m pytest
 
 # Read the outputs back and compare them with the model; builds first if needed.

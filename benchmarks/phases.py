@@ -40,15 +40,17 @@ def main() -> int:
     since = time.perf_counter()
     from publish import cli
     from publish import render as renderers
+    from publish.build import book, workers
     from publish.build import pipeline as api
-    from publish.build import workers as parallel
     from publish.build.cache import BuildCache
 
     report("imports", since)
-    for name in ("read_book", "apply_transforms", "write_atomic", "write_build_manifest"):
+    for name in ("read_book", "apply_transforms"):
+        timed(book, name)
+    for name in ("write_atomic", "write_build_manifest"):
         timed(api, name)
     timed(BuildCache, "prune")
-    result = parallel.ChildRender.result
+    result = workers._Forked.result
 
     def waited(child, *args, **kwargs):
         since = time.perf_counter()
@@ -57,7 +59,7 @@ def main() -> int:
         finally:
             report(f"waiting for {child.name}", since)
 
-    parallel.ChildRender.result = waited
+    workers._Forked.result = waited  # type: ignore[method-assign]
     get_renderer = renderers.get_renderer
 
     def timed_renderer(name: str):

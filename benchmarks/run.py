@@ -50,17 +50,19 @@ SIZES = (10, 100, 400)
 TIMEOUT = 1800
 WARNING = re.compile(r": warning: ")
 
-# Writes our print HTML and stylesheet the way publish/renderers/pdf.py builds them,
+# Writes our print HTML and stylesheet the way publish/render/pdf/ builds them,
 # without laying them out, so that bare WeasyPrint can be timed on exactly that input.
 DUMP_HTML = r"""
 import json, sys
 from pathlib import Path
 from publish import api
 from publish.diagnostics import Reporter
-from publish.manifest import locate
-from publish.renderers import html, pdf
-from publish.renderers.context import RenderContext
-from publish.resources import Resources
+from publish.conventions import page_geometry
+from publish.render.context import RenderContext
+from publish.render.pdf.document import print_document
+from publish.render.pdf.typeset import print_stylesheet
+from publish.sources.manifest import locate
+from publish.sources.resources import Resources
 from publish.theme import load_theme
 
 source, out = Path(sys.argv[1]), Path(sys.argv[2])
@@ -70,16 +72,16 @@ styles = api.default_styles_dir()
 ctx = RenderContext(
     styles_dir=styles, build_time=api.build_time(book), theme=load_theme(styles),
     resources=Resources([locate(source).root, styles], reporter, remote=None, cache_dir=out / "remote"),
-    page_size=book.meta.page_size, reporter=reporter, workdir=out,
+    page=page_geometry(book.meta.page_size), reporter=reporter,
 )
 
 def image_url(image, pos):
     resource = ctx.resources.fetch(image.src, pos)
     return None if resource is None else resource.path.as_uri()
 
-(out / "book.html").write_text(html.print_document(book, ctx.build_time, image_url, reporter), encoding="utf-8")
-(out / "book.css").write_text(pdf.print_stylesheet(ctx), encoding="utf-8")
-variant = getattr(ctx, "pdf_variant", None) or getattr(pdf, "PDF_VARIANT", None)
+(out / "book.html").write_text(print_document(book, ctx.build_time, image_url, reporter), encoding="utf-8")
+(out / "book.css").write_text(print_stylesheet(ctx), encoding="utf-8")
+variant = ctx.pdf_variant
 print(json.dumps({"base_url": styles.resolve().as_uri() + "/", "epoch": int(ctx.build_time.timestamp()),
                   "pdf_variant": None if variant == "none" else variant}))
 """
@@ -416,7 +418,7 @@ def fit_exponent(points: list[tuple[int, float]]) -> float:
     xs = [math.log(n) for n, _ in points]
     ys = [math.log(t) for _, t in points]
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=False)) / sum((x - mx) ** 2 for x in xs)
 
 
 def find(runs: list[Run], briefing: str, tool: str, formats: str) -> Run | None:
@@ -525,7 +527,8 @@ def ratio_rows(figures: dict) -> list[str]:
         for name, pair in figures[key].items():
             label = text.format("all three" if name == ALL3 else name)
             lines.append(f"  {label:<46} {fmt(pair['wall']):>6} {fmt(pair['cpu']):>6}")
-    lines += ["", f"{'Fitted exponent, time ~ articles^k':<36} {'wall':>6} {'(100..400)':>10} {'cpu':>6} {'(100..400)':>10}"]
+    heading = f"{'Fitted exponent, time ~ articles^k':<36} {'wall':>6} {'(100..400)':>10} {'cpu':>6} {'(100..400)':>10}"
+    lines += ["", heading]
     for name, k in figures["exponents"].items():
         lines.append(f"  {name:<34} {fmt(k['wall, all sizes']):>6} {fmt(k['wall, 100 to 400']):>10} "
                      f"{fmt(k['cpu, all sizes']):>6} {fmt(k['cpu, 100 to 400']):>10}")
@@ -619,7 +622,7 @@ def save(path: Path, started: dt.datetime, args: argparse.Namespace, sizes: list
     results = {
         "complete": complete,
         "started": started.isoformat(timespec="seconds"),
-        "seconds": round((dt.datetime.now(dt.timezone.utc) - started).total_seconds(), 1),
+        "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 1),
         "arguments": {"quick": args.quick, "repeat": args.repeat, "sizes": sizes},
         "machine": info,
         "measurements": [asdict(r) | {"pages_per_s": r.pages_per_s}
@@ -645,7 +648,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [n for n in args.sizes if not (args.quick and n > 100)]
 
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     info = machine()
     workdir = Path(tempfile.mkdtemp(prefix="publish-bench-"))
     global CACHE_DIR
@@ -686,7 +689,7 @@ def main(argv: list[str] | None = None) -> int:
     figures, goals = checkpoint(complete=True)
     load = info["load_average_at_start"][0], os.getloadavg()[0]
     print(f"{info['cpu_count']} CPUs, Python {info['python']}, load average {load[0]:.2f} at start, "
-          f"{load[1]:.2f} at end; {(dt.datetime.now(dt.timezone.utc) - started).total_seconds():.0f} s in all")
+          f"{load[1]:.2f} at end; {(dt.datetime.now(dt.UTC) - started).total_seconds():.0f} s in all")
     print(table(runs, figures, noop, noop_note, incr, goals))
     progress(f"results written to {args.output}")
     return 1 if any(not r.ok for r in runs) else 0

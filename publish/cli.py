@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from .conventions import PAGE_SIZES, page_size_name
 from .diagnostics import BuildError, InputError, Reporter
 from .render import FORMATS
 
@@ -86,15 +87,11 @@ def _progress_printer() -> tuple[Callable[[str], None], Callable[[], None]]:
     return (lambda step: progress.update(task, description=step)), progress.stop
 
 
-def _page_size(value: str | None) -> str | None:
-    return {"a4": "A4", "letter": "Letter"}.get(value.lower()) if value else None
-
-
 @cli.command()
 @source_argument
 @outdir_option
 @formats_option
-@click.option("--page-size", type=click.Choice(["A4", "Letter"], case_sensitive=False),
+@click.option("--page-size", type=click.Choice(list(PAGE_SIZES), case_sensitive=False),
               help="Override the manifest's page size for the PDF.")
 @styles_option
 @click.option("--pdf-variant", default="pdf/ua-1", show_default=True,
@@ -115,15 +112,17 @@ def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], pa
           styles_dir: Path | None, pdf_variant: str, timeout: float, split: bool, strict: bool,
           allow_remote: bool, no_cache: bool) -> None:
     """Build SOURCE (a folder, a briefing.toml or one source file; default: content)."""
+    from .build.pipeline import BuildOptions
     from .build.pipeline import build as run_build
 
+    options = BuildOptions(formats=formats, page_size=page_size_name(page_size) if page_size else None,
+                           pdf_variant=pdf_variant, styles_dir=styles_dir, allow_remote=allow_remote,
+                           timeout=timeout, split=split, use_cache=not no_cache)
     reporter = Reporter(strict=strict)
     step, stop = _progress_printer()
     with _reporting(ctx):
         try:
-            written = run_build(source, outdir, formats, reporter, page_size=_page_size(page_size), pdf_variant=pdf_variant,
-                                styles_dir=styles_dir, allow_remote=allow_remote, timeout=timeout,
-                                split=split, progress=step, use_cache=not no_cache)
+            written = run_build(source, outdir, options, reporter, progress=step)
         finally:
             stop()
         for path in written:
@@ -140,8 +139,8 @@ def watch(ctx: click.Context, source: Path, outdir: Path, formats: list[str], st
     """Build SOURCE, then build again whenever a source, the manifest or the theme changes."""
     from watchfiles import watch as changes
 
+    from .build.pipeline import BuildOptions, default_styles_dir
     from .build.pipeline import build as run_build
-    from .build.pipeline import default_styles_dir
 
     styles = styles_dir or default_styles_dir()
     folder = source if source.is_dir() else source.parent
@@ -149,7 +148,7 @@ def watch(ctx: click.Context, source: Path, outdir: Path, formats: list[str], st
     def rebuild() -> None:
         reporter = Reporter()
         try:
-            for path in run_build(source, outdir, formats, reporter, styles_dir=styles):
+            for path in run_build(source, outdir, BuildOptions(formats=formats, styles_dir=styles), reporter):
                 click.echo(str(path))
         except (InputError, BuildError) as exc:  # a mistake while editing: say so and keep watching
             click.echo(str(exc.diagnostic) if isinstance(exc, InputError) else str(exc), err=True)
@@ -169,7 +168,7 @@ def watch(ctx: click.Context, source: Path, outdir: Path, formats: list[str], st
 @click.pass_context
 def lint_command(ctx: click.Context, source: Path, strict: bool) -> None:
     """Report an editor's findings on SOURCE: repetitions, undefined abbreviations, skipped levels..."""
-    from .build.pipeline import load_book
+    from .build.book import load_book
     from .lint import lint
 
     reporter = Reporter()
@@ -185,7 +184,7 @@ def lint_command(ctx: click.Context, source: Path, strict: bool) -> None:
 @click.pass_context
 def model(ctx: click.Context, source: Path) -> None:
     """Print the normalised model of SOURCE as JSON."""
-    from .build.pipeline import load_book
+    from .build.book import load_book
     from .model.json import to_json
 
     with _reporting(ctx):
@@ -202,7 +201,7 @@ def model(ctx: click.Context, source: Path) -> None:
 @click.pass_context
 def check(ctx: click.Context, source: Path, outdir: Path, formats: list[str]) -> None:
     """Check that the outputs built from SOURCE say what its model says, and are valid."""
-    from .build.pipeline import load_book
+    from .build.book import load_book
     from .diagnostics import Diagnostic
     from .model.nodes import Pos
     from .verify import EXTENSIONS, INSTALL_HINT, check_outputs, missing_readers

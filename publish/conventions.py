@@ -1,7 +1,11 @@
-"""Rules every format applies alike: how bylines group people and how lists of names are written.
+"""Rules every format applies alike, written once.
 
-The renderers take these from here, so that a post by two authors reads
-"By A and B" in the PDF, the EPUB and the Word document alike.
+How bylines group people and how lists of names, roles and dates are written;
+which links stay live; the titles of the book's own parts and how deep its
+contents go; the page sizes.  The renderers, the checks of ``publish check``
+and the transforms take these from here, so that a post by two authors reads
+"By A and B", a ``tel:`` link is text and an A4 page is the same size in the
+PDF, the EPUB and the Word document alike.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model.nodes import ArticleMeta, Person
+
+# ------------------------------------------------------------------- people
 
 #: Roles whose plural is not the role and an "s".
 _PLURALS = {"chair": "chairs", "discussant": "discussants", "host": "hosts"}
@@ -80,6 +86,12 @@ def is_japanese(language: str) -> bool:
     return language.lower().split("-")[0] == "ja"
 
 
+#: What a question's speaker is called when the source names nobody: no name is shown.
+ANONYMOUS_SPEAKERS = frozenset({"", "q", "question", "audience", "participant"})
+
+
+# -------------------------------------------------------------------- dates
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
@@ -107,6 +119,85 @@ def lead_image_description(meta: ArticleMeta) -> str:
         return ""
     return image.alt or image.title or f"Lead image of the article “{meta.title}”"
 
+
+# -------------------------------------------------------------------- links
+
+#: Addresses a link keeps in every format; any other target (``tel:``, a path relative
+#: to a web site, a Liquid variable) keeps its text and loses the link, with a warning
+#: (the ``links`` transform).
+LIVE_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def is_live_address(target: str) -> bool:
+    """Whether a link to ``target`` stays a link: an address every reader can open."""
+    return target.strip().lower().startswith(LIVE_SCHEMES)
+
+
+def cross_reference(target: str) -> str:
+    """The id a ``#id`` link leads to inside the book, or "" when it is not one."""
+    target = target.strip()
+    return target[1:] if target.startswith("#") and len(target) > 1 else ""
+
+
+# ------------------------------------------------------------ the book's parts
+
+#: Section headings deeper than this stay out of the contents (every format's, and the EPUB's nav).
+CONTENTS_DEPTH = 3
+
+#: The titles of the parts of the book that no source writes, and the ids of those
+#: that links lead to.
+CONTENTS_TITLE = "Contents"
+GLANCE_TITLE = "At a glance"
+NOTES_TITLE = "Notes"
+PEOPLE_ID, PEOPLE_TITLE = "people", "People in this briefing"
+ABBREVIATIONS_ID, ABBREVIATIONS_TITLE = "abbreviations", "Abbreviations"
+
+
+# ------------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """A page size, as CSS names it for the printed book and in twips for Word, with the
+    Word document's margins (the printed book's are in ``styles/print.css``)."""
+
+    name: str
+    css_size: str
+    width: int
+    height: int
+    margin: int = 1418  # 25 mm
+    header_distance: int = 680  # 12 mm
+
+    @property
+    def text_width(self) -> int:
+        return self.width - 2 * self.margin
+
+    @property
+    def text_width_emu(self) -> int:
+        return self.text_width * 635
+
+    @property
+    def text_height_emu(self) -> int:
+        return (self.height - 2 * self.margin) * 635
+
+
+PAGE_SIZES: dict[str, PageGeometry] = {
+    "A4": PageGeometry("A4", "A4", 11906, 16838),
+    "Letter": PageGeometry("Letter", "letter", 12240, 15840),
+}
+
+
+def page_size_name(name: str) -> str | None:
+    """The page size's name as :data:`PAGE_SIZES` spells it (``letter`` -> ``Letter``), or None."""
+    return next((known for known in PAGE_SIZES if known.lower() == name.strip().lower()), None)
+
+
+def page_geometry(name: str) -> PageGeometry:
+    """The geometry of a page size the manifest or the command line has already checked."""
+    return PAGE_SIZES[page_size_name(name) or name]
+
+
+# ---------------------------------------------------------------- scripts
 
 #: Kana, kanji and the CJK punctuation and full-width forms that go with them: text set in the
 #: Japanese face and marked as Japanese in every format.

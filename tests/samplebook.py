@@ -58,7 +58,7 @@ FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 POST_SOURCE = str(FIXTURES_DIR / "sample-post.md")
 EVENT_SOURCE = str(FIXTURES_DIR / "sample-event.txt")
 
-BUILD_TIME = dt.datetime(2025, 11, 20, 9, 30, tzinfo=dt.timezone.utc)
+BUILD_TIME = dt.datetime(2025, 11, 20, 9, 30, tzinfo=dt.UTC)
 
 
 def _p(*inlines, line: int = 1, source: str = POST_SOURCE) -> Paragraph:
@@ -95,7 +95,7 @@ def _post() -> Article:
         subtitle="The Trump–Takaichi Summit and Japan’s Emerging Economic Statecraft",
         people=(author,),
         date=dt.date(2025, 11, 13),
-        timestamp=dt.datetime(2025, 11, 13, 4, 0, tzinfo=dt.timezone.utc),
+        timestamp=dt.datetime(2025, 11, 13, 4, 0, tzinfo=dt.UTC),
         publisher="Economic Security Program",
         url="https://example.org/2025/11/13/us-japan-bilateral-stability",
         language="en",
@@ -299,8 +299,9 @@ def sample_book() -> Book:
     return build_abbreviations(build_people_index(book, reporter), reporter)
 
 
-def sample_context(reporter=None, page_size: str = "A4", workdir: Path | None = None):
+def sample_context(reporter=None, page_size: str = "A4"):
     """A RenderContext for the sample book: real styles, fixtures as the only resource root."""
+    from publish.conventions import page_geometry
     from publish.render.context import RenderContext
     from publish.sources.resources import Resources
     from publish.theme import load_theme
@@ -312,9 +313,8 @@ def sample_context(reporter=None, page_size: str = "A4", workdir: Path | None = 
         build_time=BUILD_TIME,
         theme=load_theme(styles_dir),
         resources=Resources([FIXTURES_DIR], reporter),
-        page_size=page_size,
+        page=page_geometry(page_size),
         reporter=reporter,
-        workdir=workdir,
     )
 
 
@@ -339,7 +339,7 @@ def book_context(source: Path, reporter=None, page_size: str = "A4"):
 
 def load_source(source: Path) -> Book:
     """The finished model of a folder or file, as the build reads it."""
-    from publish.build.pipeline import load_book
+    from publish.api import load_book
 
     return load_book(source, Reporter(stream=None))
 
@@ -366,9 +366,7 @@ def paragraph_chunks(book: Book) -> list[list[list[str]]]:
         pieces, current = [], []
         for node in paragraph.children:
             for inner in iter_nodes(node):
-                if isinstance(inner, Text):
-                    current.append(inner.text)
-                elif isinstance(inner, Code):
+                if isinstance(inner, (Text, Code)):
                     current.append(inner.text)
                 elif isinstance(inner, (FootnoteRef, Image)):
                     # A note call, or an image's alt text where a reader shows it.

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from publish.build.pipeline import load_book
+from publish.api import load_book
 from publish.diagnostics import Reporter
 from publish.render.epub import package as epub
+from publish.render.pdf import book as pdf
 from publish.render.pdf import parts as pdf_parts
-from publish.render.pdf import typeset as pdf
 from tests.ace import violations
 from tests.samplebook import FIXTURES_DIR, book_context, sample_book, sample_context
 
@@ -237,5 +237,5 @@ def test_japanese_runs_are_one_model_node_marked_in_the_epub_and_pdf(epubs, pdfs
     with zipfile.ZipFile(epubs["japanese"]) as archive:
         page = archive.read("EPUB/01-key-terms-and-friends.xhtml").decode()
     assert '<span class="language" lang="ja" xml:lang="ja">経済安全保障推進法</span>' in page
-    document, elements = structure(pdfs["japanese"])
+    _document, elements = structure(pdfs["japanese"])
     assert any(str(e.get("/Lang", "")) == "ja" for _, e in elements)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from publish.build import pipeline as api
+from publish import api
+from publish.build import pipeline
 from publish.build.output import write_atomic
 from publish.diagnostics import BuildError, Reporter
 
@@ -28,7 +29,7 @@ def fake_renderers(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
             return outcome
         return render
 
-    monkeypatch.setattr(api, "get_renderer", get_renderer)
+    monkeypatch.setattr(pipeline, "get_renderer", get_renderer)
     return behaviour
 
 
@@ -97,7 +98,7 @@ def test_strict_turns_warnings_into_a_failed_build(tmp_path: Path, fake_renderer
 def test_single_file_source_builds_a_book_of_one(tmp_path: Path, fake_renderers) -> None:
     shutil.copy(CONTENT / "2025-11-13-us-japan-bilateral-stability.md", tmp_path)
     written = api.build(tmp_path / "2025-11-13-us-japan-bilateral-stability.md", tmp_path / "out",
-                        formats=["epub"], reporter=Reporter(stream=None))
+                        api.BuildOptions(formats=["epub"]), reporter=Reporter(stream=None))
     assert [p.name for p in written] == ["2025-11-13-us-japan-bilateral-stability.epub"]
 
 
@@ -111,9 +112,7 @@ def test_build_time_comes_from_source_date_epoch_then_manifest(monkeypatch: pyte
 
 
 def test_epub_renders_in_parallel_and_reports_once(tmp_path: Path, fake_renderers, monkeypatch) -> None:
-    from publish.build import workers as parallel
-
-    monkeypatch.setattr(parallel, "available", lambda: True)
+    monkeypatch.setenv("PUBLISH_JOBS", "2")
     fake_renderers["epub"] = b"epub from the child"
     written = api.build(CONTENT, tmp_path, reporter=Reporter(stream=None))
     assert [p.name for p in written] == ["us-japan-briefing.pdf", "us-japan-briefing.epub", "us-japan-briefing.docx"]
@@ -121,9 +120,7 @@ def test_epub_renders_in_parallel_and_reports_once(tmp_path: Path, fake_renderer
 
 
 def test_a_failing_child_fails_the_build_and_writes_nothing(tmp_path: Path, fake_renderers, monkeypatch) -> None:
-    from publish.build import workers as parallel
-
-    monkeypatch.setattr(parallel, "available", lambda: True)
+    monkeypatch.setenv("PUBLISH_JOBS", "2")
     fake_renderers["epub"] = RuntimeError("no room in the zip")
     with pytest.raises(BuildError, match="RuntimeError: no room in the zip"):
         api.build(CONTENT, tmp_path, reporter=Reporter(stream=None))
@@ -133,19 +130,17 @@ def test_a_failing_child_fails_the_build_and_writes_nothing(tmp_path: Path, fake
 def test_the_docx_and_epub_render_in_children_while_the_pdf_is_laid_out(tmp_path: Path, monkeypatch) -> None:
     import os
 
-    from publish.build import workers as parallel
-
     def get_renderer(name: str):
         return lambda book, context: f"{name} in {os.getpid()}".encode()
 
-    monkeypatch.setattr(api, "get_renderer", get_renderer)
-    monkeypatch.setattr(parallel, "available", lambda: True)
+    monkeypatch.setattr(pipeline, "get_renderer", get_renderer)
+    monkeypatch.setenv("PUBLISH_JOBS", "2")
     api.build(CONTENT, tmp_path / "two", reporter=Reporter(stream=None))
     here = str(os.getpid()).encode()
     outputs = {path.suffix: path.read_bytes() for path in (tmp_path / "two").glob("us-japan-briefing.*")}
     assert outputs[".pdf"] == b"pdf in " + here
     assert here not in outputs[".docx"] and here not in outputs[".epub"]
     assert outputs[".docx"] != outputs[".epub"].replace(b"epub", b"docx")  # two children, not one
-    monkeypatch.setattr(parallel, "available", lambda: False)
+    monkeypatch.setenv("PUBLISH_JOBS", "1")
     api.build(CONTENT, tmp_path / "one", reporter=Reporter(stream=None))
     assert (tmp_path / "one" / "us-japan-briefing.docx").read_bytes() == b"docx in " + here

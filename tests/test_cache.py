@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.build import pipeline as api
+from publish import api
 from publish.build import read as reading
 from publish.build.cache import BuildCache, folder_for
 from publish.diagnostics import Reporter
@@ -52,7 +52,7 @@ def write_book(folder: Path, count: int = 4) -> Path:
 
 def build(source: Path, outdir: Path, use_cache: bool = True) -> tuple[dict[str, bytes], list[str]]:
     reporter = Reporter(stream=None)
-    written = api.build(source, outdir, formats=["epub", "docx"], reporter=reporter, use_cache=use_cache)
+    written = api.build(source, outdir, api.BuildOptions(formats=["epub", "docx"], use_cache=use_cache), reporter=reporter)
     return {path.suffix: path.read_bytes() for path in written}, [str(w) for w in reporter.warnings]
 
 
@@ -218,7 +218,7 @@ def test_findings_from_the_cache_are_the_fresh_findings(tmp_path: Path, source: 
 
 def build_one(source: Path, outdir: Path, fmt: str, use_cache: bool = True) -> tuple[bytes, list[str]]:
     reporter = Reporter(stream=None)
-    [path] = api.build(source, outdir, formats=[fmt], reporter=reporter, use_cache=use_cache)
+    [path] = api.build(source, outdir, api.BuildOptions(formats=[fmt], use_cache=use_cache), reporter=reporter)
     return path.read_bytes(), [str(w) for w in reporter.warnings]
 
 
@@ -237,17 +237,17 @@ def retitle_the_first_article(source: Path) -> None:
 @pytest.fixture
 def written_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids of the articles whose EPUB documents are written afresh (in this process)."""
-    from publish.render.html import writer as html
+    from publish.render.epub import documents
 
     written: list[str] = []
-    original = html.article_view
+    original = documents.article_view
 
     def spy(article, *args, with_body: bool = True, **kwargs):
         if with_body:
             written.append(article.id)
         return original(article, *args, with_body=with_body, **kwargs)
 
-    monkeypatch.setattr(html, "article_view", spy)
+    monkeypatch.setattr(documents, "article_view", spy)
     return written
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -14,7 +15,7 @@ from publish.conventions import bio_heading, byline_groups, join_names, name_sep
 from publish.model.nodes import Article, ArticleMeta, Book, BookMeta, Paragraph, Person, Pos, Text
 from publish.render.docx import writer as docx
 from publish.render.epub import package as epub
-from publish.render.pdf import typeset as pdf
+from publish.render.pdf import book as pdf
 from tests.pdftools import page_texts
 from tests.samplebook import FIXTURES_DIR, sample_context
 
@@ -100,3 +101,81 @@ def test_bylines_and_bio_heading_read_alike_in_every_format(book):
     positions = [text.find(line) for line in expected]
     assert -1 not in positions and positions == sorted(positions), positions
     assert normal("About the authors") in text
+
+
+# ------------------------------------------------------------- which links stay links
+
+LINKED = {
+    "https://example.org/report": True,  # a web address
+    "mailto:desk@example.org": True,
+    "#bylines--findings": True,  # a heading of the book
+    "tel:+81-3-0000-0000": False,
+    "/2025/11/other-post/": False,  # relative to the site the post came from
+    "{{ site.baseurl }}/about/": False,
+    "#no-such-place": False,
+}
+
+
+@pytest.fixture(scope="module")
+def linked_book() -> tuple[Book, list[str]]:
+    from publish.diagnostics import Reporter
+    from publish.model.nodes import Heading, Link
+    from publish.transforms import apply_transforms
+
+    links = tuple(Link((Text(f"link {n}"),), target) for n, target in enumerate(LINKED))
+    spaced = tuple(node for link in links for node in (link, Text(" ")))
+    article = Article("", ArticleMeta(title="Bylines", language="en", date=dt.date(2025, 11, 20),
+                                      people=(person("Ann Lee", "author"),)),
+                      (Heading(2, (Text("Findings"),)), Paragraph(spaced, pos=Pos(str(FIXTURES_DIR / "links.md"), 3, 1))),
+                      pos=Pos(str(FIXTURES_DIR / "links.md")))
+    reporter = Reporter(stream=None)
+    book = apply_transforms(Book(BookMeta(title="Book", slug="book", date=dt.date(2025, 11, 20)), (article,)),
+                            reporter)
+    return book, [str(w) for w in reporter.warnings]
+
+
+def test_a_link_the_formats_cannot_all_open_is_text_everywhere_with_one_warning(linked_book):
+    book, warnings = linked_book
+    dropped = [target for target, live in LINKED.items() if not live]
+    assert len([w for w in warnings if "link" in w]) == len(dropped)
+    assert all(w.startswith(f"{FIXTURES_DIR / 'links.md'}:3:1: warning: ") for w in warnings if "link" in w)
+    live_addresses = sorted(t for t, live in LINKED.items() if live and not t.startswith("#"))
+    # EPUB: anchors with an address, and the cross-reference
+    with zipfile.ZipFile(io.BytesIO(epub.render(book, sample_context()))) as archive:
+        page = ET.fromstring(next(archive.read(n) for n in archive.namelist() if n.endswith("bylines.xhtml")))
+    hrefs = [a.get("href") for a in page.iter(f"{XHTML}a") if "link" in "".join(a.itertext())]
+    assert sorted(h for h in hrefs if not h.startswith("#")) == live_addresses
+    assert hrefs.count("#bylines--findings") == 1
+    # DOCX: external relationships for the addresses only, one internal hyperlink
+    with zipfile.ZipFile(io.BytesIO(docx.render(book, sample_context()))) as archive:
+        rels = etree.fromstring(archive.read("word/_rels/document.xml.rels"))
+        document = etree.fromstring(archive.read("word/document.xml"))
+    external = sorted(r.get("Target") for r in rels if r.get("TargetMode") == "External")
+    assert external == live_addresses
+    anchors = [h.get(f"{W}anchor") for h in document.iter(f"{W}hyperlink")
+               if h.get(f"{W}anchor") and "link" in "".join(h.itertext())]
+    assert len(anchors) == 1
+    # PDF: link annotations to the addresses only
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf.render(book, sample_context()))) as document_pdf:
+        uris = sorted({str(annot.A.URI) for page_pdf in document_pdf.pages for annot in page_pdf.get("/Annots", [])
+                       if "/A" in annot and "/URI" in annot.A})
+    assert uris == live_addresses
+
+
+def test_dates_and_the_back_matter_read_alike_in_every_format(linked_book):
+    from publish.conventions import PEOPLE_TITLE, format_date
+
+    book, _ = linked_book
+    day = format_date(dt.date(2025, 11, 20))
+    assert day == "20 November 2025"
+    with zipfile.ZipFile(io.BytesIO(epub.render(book, sample_context()))) as archive:
+        texts = " ".join("".join(ET.fromstring(archive.read(n)).itertext()) for n in archive.namelist()
+                         if n.endswith(".xhtml"))
+    with zipfile.ZipFile(io.BytesIO(docx.render(book, sample_context()))) as archive:
+        word = "".join(etree.fromstring(archive.read("word/document.xml")).itertext())
+    printed = " ".join(page_texts(pdf.render(book, sample_context())))
+    for shown in (texts, word, printed):
+        assert day in shown
+        assert PEOPLE_TITLE in shown

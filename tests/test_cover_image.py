@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from publish.build.pipeline import build
+from publish.api import BuildOptions, build
 from publish.diagnostics import Reporter
 
 from .conftest import SOURCES
@@ -24,7 +24,7 @@ def _briefing(folder: Path, cover: str) -> Path:
 def test_cover_image_on_the_first_page(tmp_path: Path) -> None:
     source = _briefing(tmp_path / "b", "cover.png")
     reporter = Reporter(stream=None)
-    [pdf] = build(source, tmp_path / "out", formats=["pdf"], reporter=reporter)
+    [pdf] = build(source, tmp_path / "out", BuildOptions(formats=["pdf"]), reporter=reporter)
     reader = PdfReader(pdf)
     assert len(reader.pages[0].images) >= 1
 
@@ -33,6 +33,6 @@ def test_a_cover_image_outside_the_folder_is_refused(tmp_path: Path) -> None:
     shutil.copy(SOURCES / "images" / "chart.png", tmp_path / "outside.png")
     source = _briefing(tmp_path / "b", "../outside.png")
     reporter = Reporter(stream=None)
-    [pdf] = build(source, tmp_path / "out", formats=["pdf"], reporter=reporter)
+    [pdf] = build(source, tmp_path / "out", BuildOptions(formats=["pdf"]), reporter=reporter)
     assert any("outside the content folder" in w.message for w in reporter.warnings)
     assert sum(len(page.images) for page in PdfReader(pdf).pages) == 0

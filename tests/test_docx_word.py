@@ -15,11 +15,11 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image as PILImage
 
-from publish.build.pipeline import load_book
+from publish.api import load_book
 from publish.diagnostics import Reporter
 from publish.render.docx import writer as docx
-from publish.render.docx.fonts import FACES, font_key, obfuscate
-from publish.render.pdf import typeset as pdf
+from publish.render.docx.fonts import font_key, obfuscate
+from publish.render.pdf import book as pdf
 from publish.theme import Theme
 from tests.libreoffice import to_pdf
 from tests.pdftools import fonts, page_texts

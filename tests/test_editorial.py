@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.build.pipeline import load_book
+from publish.api import load_book
 from publish.diagnostics import Reporter
 from publish.lint import lint
 from publish.model import nodes as m

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from publish.build.pipeline import build, load_book
+from publish.api import build, load_book
 from publish.diagnostics import Reporter
 
 from .conftest import CONTENT
@@ -64,7 +64,7 @@ def test_epub_people_and_abbreviations(outputs, book) -> None:
         event = next(etree.fromstring(archive.read(n)) for n in archive.namelist() if n.startswith("EPUB/02-"))
     entries = people.findall(f".//{XHTML}li[@class='person-entry']")
     assert [_squash(e.findtext(f".//{XHTML}span[@class='name']")) for e in entries] == list(PEOPLE)
-    for entry, (name, (role, detail)) in zip(entries, PEOPLE.items()):
+    for entry, (name, (role, detail)) in zip(entries, PEOPLE.items(), strict=False):
         text = _squash("".join(entry.itertext()))
         assert role.lower() in text.lower() and detail in text
         assert entry.get("id") == next(c.person.id for c in book.people if c.person.name == name)

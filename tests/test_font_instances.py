@@ -13,8 +13,8 @@ from fontTools.varLib.instancer import instantiateVariableFont
 from weasyprint.pdf import fonts as weasyprint_fonts
 
 from publish.render.font_instances import font_characters, static_instance
+from publish.render.pdf import book as pdf
 from publish.render.pdf import fonts as pdf_fonts
-from publish.render.pdf import typeset as pdf
 from tests.samplebook import sample_book, sample_context
 
 SERIF = fontpkg.path("Source Serif 4", 400, "normal")
@@ -95,7 +95,7 @@ def test_the_pdf_never_calls_the_fonttools_instancer(monkeypatch, tmp_path):
         raise AssertionError("fontTools' instancer was called")
 
     monkeypatch.setattr(weasyprint_fonts, "instantiateVariableFont", refuse)
-    data = pdf.render(sample_book(), sample_context(workdir=tmp_path))
+    data = pdf.render(sample_book(), sample_context())
     assert data.startswith(b"%PDF")
     assert weasyprint_fonts.instantiateVariableFont is refuse  # put back after the render
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from publish.build.pipeline import load_book
+from publish.api import load_book
 from publish.diagnostics import Reporter
 from publish.model.nodes import Pos
 from publish.render.epub import package as epub
 from publish.render.font_instances import pdf_subset
-from publish.render.pdf import typeset as pdf
+from publish.render.pdf import book as pdf
 from publish.theme import fonts, load_theme
 from tests.pdftools import fonts as pdf_fonts
 from tests.samplebook import JAPANESE_FIXTURE, book_context, load_source, sample_book, sample_context

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from publish.build.pipeline import build, load_book
+from publish.api import BuildOptions, build, load_book
 from publish.diagnostics import Reporter
 from publish.model.walk import plain_text
 
@@ -17,7 +17,7 @@ from .conftest import CONTENT
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
     outdir = tmp_path_factory.mktemp("dist")
-    return outdir, build(CONTENT, outdir, formats=["pdf"], split=True, reporter=Reporter(stream=None))
+    return outdir, build(CONTENT, outdir, BuildOptions(formats=["pdf"], split=True), reporter=Reporter(stream=None))
 
 
 def _text(path: Path) -> str:
@@ -30,7 +30,7 @@ def test_one_handout_per_article(built) -> None:
     handouts = sorted((outdir / "articles").iterdir())
     assert [p.name for p in handouts] == [f"{i:02d}-{a.id}.pdf" for i, a in enumerate(book.articles, 1)]
     assert set(handouts) <= set(written)
-    for path, article, other in zip(handouts, book.articles, reversed(book.articles)):
+    for path, article, other in zip(handouts, book.articles, reversed(book.articles), strict=False):
         text = _text(path)
         assert article.meta.title in text and book.meta.title in text
         assert plain_text(article.blocks[-1])[:40] in text

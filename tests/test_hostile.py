@@ -169,7 +169,7 @@ class _Server:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 server.requests.append(self.path)
                 status, headers, body, delay = routes.get(self.path, (404, {}, b"", 0.0))
                 time.sleep(delay)
@@ -308,7 +308,7 @@ def _processes_in(folder: Path) -> list[int]:
     ("many-headings", "".join(f"## Heading {i}\n\nText {i}.\n\n" for i in range(10000))),
 ])
 def test_pathological_markdown_reads_in_bounded_time(tmp_path: Path, name: str, text: str) -> None:
-    from publish.build.pipeline import load_book
+    from publish.api import load_book
 
     (tmp_path / f"{name}.md").write_text(f"---\ntitle: {name}\ndate: 2025-01-01\n---\n\n{text}", encoding="utf-8")
     started = time.perf_counter()
@@ -346,7 +346,7 @@ def test_pdf_layout_is_bounded_by_the_timeout(tmp_path: Path) -> None:
 
 
 def test_lint_is_fast_on_long_repetitive_text(tmp_path: Path) -> None:
-    from publish.build.pipeline import load_book
+    from publish.api import load_book
     from publish.lint import lint
 
     body = "\n\n".join(f"Paragraph {i}. " + "The same sentence again and again in this text. " * 30 for i in range(400))

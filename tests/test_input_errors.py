@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.build.pipeline import load_book
+from publish.api import load_book
 from publish.diagnostics import InputError, Reporter
 
 CASES = [
@@ -130,9 +130,9 @@ def test_manifest_errors_are_located(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_unknown_source_type(tmp_path: Path) -> None:
-    (tmp_path / "notes.docx").write_bytes(b"PK")
+    (tmp_path / "notes.pages").write_bytes(b"PK")
     with pytest.raises(InputError, match="not a source this toolkit reads"):
-        load_book(tmp_path / "notes.docx", Reporter(stream=None))
+        load_book(tmp_path / "notes.pages", Reporter(stream=None))
 
 
 def test_folder_without_sources(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from publish.build.pipeline import load_book
+from publish.api import load_book
 from publish.diagnostics import Reporter
 from publish.model import nodes as m
 from publish.model.json import from_json, to_json
@@ -47,7 +47,7 @@ cell = st.builds(m.TableCell, inlines, st.sampled_from(["", "left", "center", "r
 rows = st.lists(st.lists(cell, max_size=2).map(tuple), max_size=2).map(tuple)
 turn = st.builds(m.Turn, text, blocks, short, pos=pos)
 dates = st.one_of(st.none(), st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)))
-stamps = st.one_of(st.none(), st.datetimes(timezones=st.sampled_from([dt.timezone.utc, dt.timezone(dt.timedelta(hours=9))])))
+stamps = st.one_of(st.none(), st.datetimes(timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=9))])))
 person = st.builds(m.Person, text, text, text, st.booleans(), st.lists(short, max_size=2).map(tuple),
                    st.lists(text, max_size=2).map(tuple), blocks, short)
 meta = st.builds(

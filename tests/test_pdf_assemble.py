@@ -163,7 +163,7 @@ def contains_in_order(text: str, pieces: Sequence[str]) -> bool:
 
 def test_pypdf_reads_the_pages_in_order_with_their_folios(reader: PdfReader) -> None:
     assert len(reader.pages) == len(PAGE_TEXTS)
-    for page, expected in zip(reader.pages, PAGE_TEXTS):
+    for page, expected in zip(reader.pages, PAGE_TEXTS, strict=False):
         text = page.extract_text()
         assert contains_in_order(text, expected), (text, expected)
         assert text.split()[-1] == expected[-1].split()[-1]  # the folio, or no folio
@@ -176,7 +176,7 @@ def test_pdfminer_reads_the_pages_in_order_with_their_folios(book: bytes) -> Non
 
     pages = [text(page) for page in extract_pages(io.BytesIO(book), laparams=LAParams(all_texts=True))]
     assert len(pages) == len(PAGE_TEXTS)
-    for text, expected in zip(pages, PAGE_TEXTS):
+    for text, expected in zip(pages, PAGE_TEXTS, strict=False):
         assert contains_in_order(text, expected), (text, expected)
     assert pages[PADDING] == "Intentionally blank"
     assert pages[0].endswith("See chapter one.")  # no folio
@@ -403,7 +403,7 @@ def test_the_highest_version_of_the_parts(variants, version, tmp_path) -> None:
     with pikepdf.open(path) as pdf:
         if version == "2.0":  # the PDF 2.0 namespace of the structure tree
             assert len(pdf.Root.StructTreeRoot.Namespaces) == 1
-            assert pdf.Root.StructTreeRoot.K[0].NS == pdf.Root.StructTreeRoot.Namespaces[0]
+            assert pdf.Root.StructTreeRoot.Namespaces[0] == pdf.Root.StructTreeRoot.K[0].NS
 
 
 # ------------------------------------------------------------------- errors

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from publish.build.pipeline import load_book
+from publish.api import load_book
 from publish.diagnostics import Reporter
+from publish.render.pdf import book as pdf
 from publish.render.pdf import parts as pdf_parts
-from publish.render.pdf import typeset as pdf
 from publish.render.pdf.parts import LaidPart, book_page_kinds, first_pages, folio_document, folio_runs
 from publish.verify.run import check_outputs
 from tests.pdftools import page_texts, syntax_problems
@@ -230,13 +230,13 @@ def test_every_pdf_variant_can_be_assembled(built, variant, tmp_path, monkeypatc
 def test_a_time_limit_stops_every_part_and_writes_nothing(built, tmp_path, monkeypatch):
     import multiprocessing
 
-    from publish.build import pipeline as api
+    from publish import api
     from publish.diagnostics import BuildError
 
     monkeypatch.setattr(pdf_parts, "PART_PAGES", 1)
     monkeypatch.setenv("PUBLISH_JOBS", "2")
     source = Path(built["book"].articles[0].pos.path).parent
     with pytest.raises(BuildError, match="time"):
-        api.build(source, tmp_path / "out", formats=["pdf"], reporter=Reporter(stream=None), timeout=1)
+        api.build(source, tmp_path / "out", api.BuildOptions(formats=["pdf"], timeout=1), reporter=Reporter(stream=None))
     assert not list((tmp_path / "out").glob("*.pdf"))
     assert multiprocessing.active_children() == []

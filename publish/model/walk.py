@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar, cast
 
-from .nodes import Pos
+from .nodes import Book, Code, Heading, Image, Inline, LineBreak, Pos, SoftBreak, Text
 
 N = TypeVar("N")
 T = TypeVar("T")
@@ -22,20 +22,26 @@ def rebuild(node: N, visit: Callable[[Any], Any]) -> N:
     may be replaced by several blocks or removed (empty tuple).
     """
     if isinstance(node, tuple):
-        return _rebuild_value(node, visit)
-    return visit(_rebuild_children(node, visit))
+        return cast(N, _rebuild_value(node, visit))
+    return cast(N, visit(_rebuild_children(node, visit)))
 
 
-@functools.cache
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
 def node_fields(cls: type) -> tuple[str, ...] | None:
     """The field names of a node class; None for anything that is not a node.
 
     Asked once per class: ``dataclasses.fields`` on every node of a long book
     was the larger part of a walk's time.
     """
-    if not dataclasses.is_dataclass(cls) or issubclass(cls, Pos):
-        return None
-    return tuple(f.name for f in dataclasses.fields(cls))
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        names = None if not dataclasses.is_dataclass(cls) or issubclass(cls, Pos) else \
+            tuple(f.name for f in dataclasses.fields(cls))
+        _FIELDS[cls] = names
+        return names
 
 
 def _rebuild_children(node: Any, visit: Callable[[Any], Any]) -> Any:
@@ -120,8 +126,6 @@ def nodes(node: Any) -> tuple[Any, ...]:
 
 def plain_text(inlines: Any) -> str:
     """The text of inlines (or of any node) with markup dropped; breaks become spaces."""
-    from .nodes import Code, Image, LineBreak, SoftBreak, Text
-
     parts: list[str] = []
     for node in iter_nodes(inlines):
         if isinstance(node, (Text, Code)):
@@ -133,11 +137,9 @@ def plain_text(inlines: Any) -> str:
     return "".join(parts)
 
 
-def merge_text(inlines: Any) -> tuple:
+def merge_text(inlines: Iterable[Inline]) -> tuple[Inline, ...]:
     """Adjacent Text nodes as one, as a reader of the source would see them."""
-    from .nodes import Text
-
-    out: list[Any] = []
+    out: list[Inline] = []
     for node in inlines:
         if isinstance(node, Text) and out and isinstance(out[-1], Text):
             out[-1] = Text(out[-1].text + node.text)
@@ -146,10 +148,8 @@ def merge_text(inlines: Any) -> tuple:
     return tuple(out)
 
 
-def section_titles(book: Any) -> dict[str, str]:
+def section_titles(book: Book) -> dict[str, str]:
     """The title of every place in a book a link can lead to: each article and each heading, by id."""
-    from .nodes import Heading
-
     titles = {a.id: a.meta.title for a in book.articles}
     titles.update({n.id: plain_text(n.children) for a in book.articles for n in nodes(a.blocks)
                    if isinstance(n, Heading) and n.id})

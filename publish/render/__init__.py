@@ -18,7 +18,7 @@ Renderer = Callable[[Book, RenderContext], "bytes | Rendered"]
 
 # format name -> (module, function, file extension)
 RENDERERS: dict[str, tuple[str, str, str]] = {
-    "pdf": ("publish.render.pdf.typeset", "layout", ".pdf"),
+    "pdf": ("publish.render.pdf.book", "layout", ".pdf"),
     "epub": ("publish.render.epub.package", "render", ".epub"),
     "docx": ("publish.render.docx.writer", "render", ".docx"),
 }
@@ -37,4 +37,4 @@ def extension(name: str) -> str:
 
 def get_handout_renderer() -> Callable[[Book, RenderContext], list]:
     """The PDF renderer's one-PDF-per-article mode (``publish build --split``)."""
-    return importlib.import_module("publish.render.pdf.typeset").handouts
+    return importlib.import_module("publish.render.pdf.book").handouts

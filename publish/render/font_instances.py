@@ -25,7 +25,8 @@ STANDARD_NAME_IDS = range(256)
 VARIATION_ONLY_TABLES = ("STAT",)
 
 
-def static_instance(data: bytes, location: Mapping[str, float | None], characters: Iterable[int] | None = None) -> bytes:
+def static_instance(data: bytes, location: Mapping[str, float | None],
+                    characters: Iterable[int] | None = None) -> bytes:
     """The font file ``data`` with every variation axis pinned: at ``location`` where it
     gives the axis a value (clamped to the axis' range), at the default elsewhere.
 
@@ -48,8 +49,9 @@ def static_instance(data: bytes, location: Mapping[str, float | None], character
     # As fontTools' instancer does: rasterisers then fill overlapping contours alike.
     subset_input.flags |= uharfbuzz.SubsetFlags.SET_OVERLAPS_FLAG
     for axis in face.axis_infos:
-        if location.get(axis.tag) is not None:  # None pins to the default, as in fontTools
-            subset_input.pin_axis_location(face, axis.tag, float(location[axis.tag]))
+        value = location.get(axis.tag)
+        if value is not None:  # None pins to the default, as in fontTools
+            subset_input.pin_axis_location(face, axis.tag, float(value))
         else:
             subset_input.pin_axis_to_default(face, axis.tag)
     try:

@@ -70,7 +70,7 @@ def _zone(text: str | None) -> dt.tzinfo | None:
     if not text:
         return None
     if text == "Z":
-        return dt.timezone.utc
+        return dt.UTC
     sign = 1 if text[0] == "+" else -1
     digits = text[1:].replace(":", "")
     return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))

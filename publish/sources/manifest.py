@@ -11,7 +11,9 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from ..conventions import PAGE_SIZES, page_size_name
 from ..diagnostics import InputError
 from ..model.nodes import BookMeta, Pos
 from .dates import parse_date
@@ -19,7 +21,6 @@ from .readers import SOURCE_EXTENSIONS
 from .slug import slugify, title_from_name
 
 MANIFEST_NAME = "briefing.toml"
-PAGE_SIZES = ("A4", "Letter")
 
 _BOOK_KEYS = {
     "title", "subtitle", "date", "prepared_by", "distribution", "language", "page_size",
@@ -63,7 +64,8 @@ def locate(source: Path) -> Manifest:
             title = source.stem
             return Manifest(root=source.parent, path=None,
                             meta=BookMeta(title=title, slug=slugify(title) or "briefing"), sources=(entry,))
-        raise InputError(Pos(str(source), 1, 1), f"not a source this toolkit reads (use {', '.join(SOURCE_EXTENSIONS)})")
+        raise InputError(Pos(str(source), 1, 1),
+                         f"not a source this toolkit reads (use {', '.join(SOURCE_EXTENSIONS)})")
     raise InputError(Pos(str(source), 1, 1), "no such file or folder")
 
 
@@ -120,7 +122,7 @@ def load(path: Path) -> Manifest:
     return _validate(data, path, where)
 
 
-def _validate(data: dict, path: Path, where: _Locator) -> Manifest:
+def _validate(data: dict[str, Any], path: Path, where: _Locator) -> Manifest:
     for key in data:
         if key not in _BOOK_KEYS:
             raise InputError(where.key(key), f"unknown key '{key}' (known: {', '.join(sorted(_BOOK_KEYS))})")
@@ -133,14 +135,14 @@ def _validate(data: dict, path: Path, where: _Locator) -> Manifest:
 
     title = text("title")
     if not title:
-        raise InputError(where.key("title") if "title" in data else Pos(str(path), 1, 1), "the briefing needs a 'title'")
+        where_title = where.key("title") if "title" in data else Pos(str(path), 1, 1)
+        raise InputError(where_title, "the briefing needs a 'title'")
     date = _date(data.get("date"), where)
     language = text("language", "en")
     if not _LANGUAGE.fullmatch(language):
         raise InputError(where.key("language"), f"'{language}' is not a language tag (e.g. 'en' or 'en-GB')")
-    page_size = text("page_size", "A4")
-    matched = [size for size in PAGE_SIZES if size.lower() == page_size.lower()]
-    if not matched:
+    page_size = page_size_name(text("page_size", "A4"))
+    if page_size is None:
         raise InputError(where.key("page_size"), f"page_size must be one of {', '.join(PAGE_SIZES)}")
     slug = text("slug") or slugify(title) or "briefing"
     if not _SLUG.fullmatch(slug):
@@ -148,7 +150,7 @@ def _validate(data: dict, path: Path, where: _Locator) -> Manifest:
     root = path.parent
     meta = BookMeta(
         title=title, subtitle=text("subtitle"), date=date, prepared_by=text("prepared_by"),
-        distribution=text("distribution"), language=language, page_size=matched[0], slug=slug,
+        distribution=text("distribution"), language=language, page_size=page_size, slug=slug,
         identifier=text("identifier"), publisher=text("publisher"), description=text("description"),
         glossary=_glossary(data.get("glossary", {}), where), cover_image=text("cover_image"),
     )
@@ -176,7 +178,7 @@ def _glossary(value: object, where: _Locator) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(value.items()))
 
 
-def _sources(data: dict, root: Path, where: _Locator) -> tuple[SourceEntry, ...]:
+def _sources(data: dict[str, Any], root: Path, where: _Locator) -> tuple[SourceEntry, ...]:
     if "sources" not in data:
         folder = _from_folder(root)
         return folder.sources
@@ -193,7 +195,8 @@ def _sources(data: dict, root: Path, where: _Locator) -> tuple[SourceEntry, ...]
         pos = where.text(item["path"], start)
         for key in item:
             if key not in _SOURCE_KEYS:
-                raise InputError(where.key(key, pos.line - 1), f"unknown source key '{key}' (known: {', '.join(sorted(_SOURCE_KEYS))})")
+                known = ", ".join(sorted(_SOURCE_KEYS))
+                raise InputError(where.key(key, pos.line - 1), f"unknown source key '{key}' (known: {known})")
         relative = Path(item["path"])
         resolved = (root / relative).resolve()
         if relative.is_absolute() or not resolved.is_relative_to(root.resolve()):

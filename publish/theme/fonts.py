@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..model import nodes as m
+from ..model.walk import node_fields
 from . import Theme
 
 #: Families shipped as one static file per weight: family -> ((module, weight), ...).
@@ -153,8 +154,6 @@ def _needs_glyph(character: str) -> bool:
 
 def _shown_text(node: object, pos: m.Pos | None, role: str) -> Iterator[tuple[m.Pos | None, str, str]]:
     """(nearest source position, face role, text) for every printed string below ``node``."""
-    from ..model.walk import node_fields
-
     names = node_fields(type(node))
     if names is None:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from ..diagnostics import Reporter
@@ -47,3 +48,13 @@ def plain_standfirst(book: m.Book, reporter: Reporter) -> m.Book:
         for a in book.articles
     )
     return replace(book, articles=articles)
+
+
+def date_book(source_date: dt.date | None, book: m.Book, reporter: Reporter) -> m.Book:
+    """The cover's date when the manifest gives none: the build's (``SOURCE_DATE_EPOCH``),
+    else the newest source's."""
+    if book.meta.date is not None:
+        return book
+    dates = [a.meta.date for a in book.articles if a.meta.date]
+    day = source_date or (max(dates) if dates else None)
+    return replace(book, meta=replace(book.meta, date=day)) if day else book

@@ -58,7 +58,8 @@ def _article(article: m.Article, allocator: IdAllocator, reporter: Reporter) -> 
 
     def visit(node):
         if isinstance(node, m.Heading) and not node.id:
-            return replace(node, id=allocator.take(f"{article_id}--{slugify(plain_text(node.children), 40)}", "section"))
+            wanted = f"{article_id}--{slugify(plain_text(node.children), 40)}"
+            return replace(node, id=allocator.take(wanted, "section"))
         if isinstance(node, m.FootnoteRef):
             return replace(node, note_id=note_id(node.note_id))
         if isinstance(node, m.FootnoteDef):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any, assert_never
 
 from ..diagnostics import Reporter
 from ..model import nodes as m
@@ -41,34 +42,39 @@ def _inlines(nodes: tuple[m.Inline, ...], before: str) -> tuple[tuple[m.Inline, 
     out: list[m.Inline] = []
     changed = False
     for node in nodes:
-        new = node
-        if isinstance(node, m.Text):
-            text = smarten(node.text, before)
-            if text != node.text:
-                new = m.Text(text)
-            before = text[-1:] or before
-        elif isinstance(node, m.Code):
-            before = node.text[-1:] or before
-        elif isinstance(node, (m.SoftBreak, m.LineBreak)):
-            before = " "
-        elif isinstance(node, m.Image):
-            alt, title = smarten(node.alt), smarten(node.title)
-            if (alt, title) != (node.alt, node.title):
-                new = replace(node, alt=alt, title=title)
-        elif hasattr(node, "children"):
-            children, before = _inlines(node.children, before)
-            if children is not node.children:
-                new = replace(node, children=children)
+        new: m.Inline = node
+        match node:
+            case m.Text():
+                text = smarten(node.text, before)
+                if text != node.text:
+                    new = m.Text(text)
+                before = text[-1:] or before
+            case m.Code():
+                before = node.text[-1:] or before
+            case m.SoftBreak() | m.LineBreak():
+                before = " "
+            case m.Image():
+                alt, title = smarten(node.alt), smarten(node.title)
+                if (alt, title) != (node.alt, node.title):
+                    new = replace(node, alt=alt, title=title)
+            case m.Emph() | m.Strong() | m.Strikeout() | m.Superscript() | m.Subscript() | m.Link() | m.Span():
+                children, before = _inlines(node.children, before)
+                if children is not node.children:
+                    new = replace(node, children=children)
+            case m.FootnoteRef():
+                pass
+            case _:
+                assert_never(node)
         changed = changed or new is not node
         out.append(new)
     return (tuple(out) if changed else nodes), before
 
 
-def _block(block):
+def _block(block: Any) -> Any:
     """Any node with every inline sequence in it smartened (the same node when none changed)."""
     if isinstance(block, tuple):
         new = tuple(_block(b) for b in block)
-        return block if all(a is b for a, b in zip(new, block)) else new
+        return block if all(a is b for a, b in zip(new, block, strict=True)) else new
     names = node_fields(type(block))
     if names is None or isinstance(block, (m.Pos, m.CodeBlock)):
         return block

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from itertools import zip_longest
 
 from ..model.nodes import Pos
@@ -20,7 +22,7 @@ EXTRA_TEXT_MIN = 24
 
 def compare(fmt: str, expected: BookExpected, observed: Observed) -> list[Finding]:
     findings: list[Finding] = []
-    pairs = list(zip(expected.articles, observed.articles))
+    pairs = list(zip(expected.articles, observed.articles, strict=False))  # (one may have more)
     for want, got in zip_longest(expected.articles, observed.articles):
         if got is None:
             findings.append(Finding(want.pos, fmt, f"article missing: {quoted(want.title)}"))
@@ -58,11 +60,11 @@ def compare_flow(fmt: str, want: ArticleExpected, got: ArticleObserved) -> list[
         starts.append(offset)
         offset += len(key)
     stream = "".join(keys)
-    heading_starts = {s for s, u, k in zip(starts, got.units, keys) if u.heading and k}
+    heading_starts = {s for s, u, k in zip(starts, got.units, keys, strict=True) if u.heading and k}
     items = [i for i in want.flow if i.key]
     candidates = []
     for item in items:
-        spans = [m.span() for _, m in zip(range(MAX_CANDIDATES), item.pattern.finditer(stream))]
+        spans = [m.span() for _, m in zip(range(MAX_CANDIDATES), item.pattern.finditer(stream), strict=False)]
         if item.kind == "heading":
             # A heading is looked for where the output starts a heading first.
             spans = [s for s in spans if s[0] in heading_starts] or spans
@@ -72,7 +74,7 @@ def compare_flow(fmt: str, want: ArticleExpected, got: ArticleObserved) -> list[
     findings: list[Finding] = []
     covered = [False] * len(got.units)
     previous: list[Pos] = [want.pos] * len(got.units)
-    for item, spans, pick in zip(items, candidates, chosen):
+    for item, spans, pick in zip(items, candidates, chosen, strict=True):
         if pick is None:
             what = "out of order" if spans else "missing"
             findings.append(Finding(item.pos, fmt, f"{item.kind} {what}: {quoted(item.text)}"))
@@ -91,7 +93,7 @@ def compare_flow(fmt: str, want: ArticleExpected, got: ArticleObserved) -> list[
                 findings.append(Finding(item.pos, fmt,
                                         f"heading at level {level}, not {item.level}: {quoted(item.text)}"))
     metadata = [letters(t) for t in want.metadata if letters(t)]
-    for index, (unit, key) in enumerate(zip(got.units, keys)):
+    for index, (unit, key) in enumerate(zip(got.units, keys, strict=True)):
         if covered[index] or unit.heading or len(_without(key, metadata)) < EXTRA_TEXT_MIN:
             continue
         findings.append(Finding(previous[index], fmt, f"extra text: {quoted(unit.text)}"))
@@ -131,9 +133,9 @@ def compare_notes(fmt: str, pairs: list[tuple[ArticleExpected, ArticleObserved]]
                     break
             else:
                 missing.append((index, note))
-        extra += [(index, text) for text, done in zip(got.notes, searched_to) if not done]
+        extra += [(index, text) for text, done in zip(got.notes, searched_to, strict=True) if not done]
     findings = []
-    for index, note in missing:
+    for _, note in missing:
         elsewhere = next((e for e in extra if note.pattern.search(letters(e[1]))), None)
         if elsewhere is None:
             findings.append(Finding(note.pos, fmt, f"footnote missing: {quoted(note.text)}"))
@@ -167,7 +169,7 @@ def compare_images(fmt: str, want: ArticleExpected, got: ArticleObserved) -> lis
 
 
 def _compare_counts(fmt: str, kind: str, wanted: list[Item], found: list[str], optional: set[str],
-                    pos: Pos, key) -> list[Finding]:
+                    pos: Pos, key: Callable[[str], str]) -> list[Finding]:
     """Each expected value must be there as often as the model has it; others are extra."""
     findings = []
     available = Counter(key(v) for v in found)
@@ -189,7 +191,7 @@ def _compare_counts(fmt: str, kind: str, wanted: list[Item], found: list[str], o
 
 
 def compare_contents(fmt: str, wanted: list[Item], found: list[ContentsEntry],
-                     deeper: set[str] = frozenset()) -> list[Finding]:
+                     deeper: AbstractSet[str] = frozenset()) -> list[Finding]:
     if not wanted:
         return []
     keys = [letters(e.text) for e in found]
@@ -201,7 +203,7 @@ def compare_contents(fmt: str, wanted: list[Item], found: list[ContentsEntry],
     chosen = best_chain(candidates, [1] * len(wanted), len(keys))
     findings, used = [], set()
     previous = [wanted[0].pos] * len(entries)
-    for item, spans, pick in zip(wanted, candidates, chosen):
+    for item, spans, pick in zip(wanted, candidates, chosen, strict=True):
         if pick is None:
             what = "out of order" if spans else "missing"
             findings.append(Finding(item.pos, fmt, f"contents entry {what}: {quoted(item.text)}"))
@@ -214,7 +216,7 @@ def compare_contents(fmt: str, wanted: list[Item], found: list[ContentsEntry],
         if (item.level == 1) != (depth == 1):
             findings.append(Finding(item.pos, fmt, f"contents entry at depth {depth}: {quoted(item.text)}"))
     # Top-level entries after the last article are back matter (contributors, abbreviations).
-    last_article = max((spans[pick][0] for item, spans, pick in zip(wanted, candidates, chosen)
+    last_article = max((spans[pick][0] for item, spans, pick in zip(wanted, candidates, chosen, strict=True)
                         if pick is not None and item.level == 1), default=len(entries))
     for index, entry in enumerate(entries):
         back_matter = index > last_article and entry.depth == 1 and all(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -39,7 +40,8 @@ def read_docx(path: Path) -> Observed:
     depth = 0  # of nested fields, to find the end of the TOC field
     article: ArticleObserved | None = None
     for paragraph in _paragraphs(document):
-        instructions = "".join(paragraph.itertext(f"{W}instrText"))
+        # (lxml-stubs give itertext() str | bytes; lxml gives str)
+        instructions = "".join(paragraph.itertext(f"{W}instrText"))  # type: ignore[arg-type]
         if instructions.strip().upper().startswith("TOC"):
             in_toc, depth = True, 0
         style = _style_id(paragraph)
@@ -49,13 +51,13 @@ def read_docx(path: Path) -> Observed:
             if match and text:
                 observed.contents.append(ContentsEntry(text.split("\t")[0].strip(), int(match.group(1))))
             for mark in paragraph.iter(f"{W}fldChar"):
-                kind = mark.get(f"{W}fldCharType")
+                kind = mark.get(f"{W}fldCharType") or ""
                 depth += {"begin": 1, "end": -1}.get(kind, 0)
             if depth <= 0 and any(m.get(f"{W}fldCharType") == "end" for m in paragraph.iter(f"{W}fldChar")):
                 in_toc = False
             continue
         level = _outline_level(paragraph, style, styles)
-        marks = {m.get(f"{W}name") for m in paragraph.iter(f"{W}bookmarkStart")}
+        marks = {name for m in paragraph.iter(f"{W}bookmarkStart") if (name := m.get(f"{W}name")) is not None}
         if level < BODY_TEXT_LEVEL:
             headings_by_mark.update((mark, text.strip()) for mark in marks)
         if level == 0 and marks & set(BACK_MATTER_IDS):
@@ -69,15 +71,16 @@ def read_docx(path: Path) -> Observed:
             article.units.append(Unit(text, level + 1 if level < BODY_TEXT_LEVEL else 0))
         for link in paragraph.iter(f"{W}hyperlink"):
             target = links.get(link.get(f"{R}id") or "")
+            anchor = link.get(f"{W}anchor")
             if target:
                 article.links.append(target)
-            elif link.get(f"{W}anchor"):
-                anchors.append((article, link.get(f"{W}anchor")))
+            elif anchor:
+                anchors.append((article, anchor))
         for picture in paragraph.iter(f"{WP}docPr"):
             article.images.append(picture.get("descr") or "")
         for ref in paragraph.iter(f"{W}footnoteReference"):
             note_id = ref.get(f"{W}id")
-            if note_id in notes:
+            if note_id is not None and note_id in notes:
                 article.notes.append(notes[note_id])
                 article.links.extend(note_links.get(note_id, []))
     # a link to a heading counts by where it leads; links to people and notes are apparatus
@@ -87,15 +90,17 @@ def read_docx(path: Path) -> Observed:
     return observed
 
 
-def _paragraphs(document):
+def _paragraphs(document: etree._Element) -> Iterator[etree._Element]:
     """Body paragraphs in reading order, skipping fallback copies of drawings."""
     body = document.find(f"{W}body")
+    if body is None:
+        return  # no text (the validity check reports a document python-docx cannot open)
     for paragraph in body.iter(f"{W}p"):
         if not any(a.tag == MC_FALLBACK for a in paragraph.iterancestors()):
             yield paragraph
 
 
-def _text(paragraph) -> str:
+def _text(paragraph: etree._Element) -> str:
     parts = []
     for node in paragraph.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}noBreakHyphen"):
         if node.tag == f"{W}t":
@@ -107,15 +112,16 @@ def _text(paragraph) -> str:
     return "".join(parts)
 
 
-def _style_id(paragraph) -> str:
+def _style_id(paragraph: etree._Element) -> str:
     style = paragraph.find(f"{W}pPr/{W}pStyle")
-    return style.get(f"{W}val") if style is not None else ""
+    return style.get(f"{W}val", "") if style is not None else ""
 
 
-def _outline_level(paragraph, style: str, styles: dict[str, tuple[str, int]]) -> int:
+def _outline_level(paragraph: etree._Element, style: str, styles: dict[str, tuple[str, int]]) -> int:
     own = paragraph.find(f"{W}pPr/{W}outlineLvl")
-    if own is not None:
-        return int(own.get(f"{W}val"))
+    own_level = own.get(f"{W}val") if own is not None else None
+    if own_level is not None:
+        return int(own_level)
     return styles.get(style, ("", BODY_TEXT_LEVEL))[1]
 
 
@@ -124,17 +130,21 @@ def _styles(archive: zipfile.ZipFile) -> dict[str, tuple[str, int]]:
     root = etree.fromstring(archive.read("word/styles.xml"))
     raw: dict[str, tuple[str, int | None, str]] = {}
     for style in root.iter(f"{W}style"):
+        style_id = style.get(f"{W}styleId")
+        if style_id is None:
+            continue  # no paragraph can name it
         name = style.find(f"{W}name")
         level = style.find(f"{W}pPr/{W}outlineLvl")
+        level_value = level.get(f"{W}val") if level is not None else None
         based = style.find(f"{W}basedOn")
-        raw[style.get(f"{W}styleId")] = (
-            name.get(f"{W}val") if name is not None else "",
-            int(level.get(f"{W}val")) if level is not None else None,
-            based.get(f"{W}val") if based is not None else "",
+        raw[style_id] = (
+            name.get(f"{W}val", "") if name is not None else "",
+            int(level_value) if level_value is not None else None,
+            based.get(f"{W}val", "") if based is not None else "",
         )
 
     def level_of(style_id: str, seen: frozenset[str] = frozenset()) -> int:
-        name, level, based = raw.get(style_id, ("", None, ""))
+        _, level, based = raw.get(style_id, ("", None, ""))
         if level is not None:
             return level
         if based and based not in seen:
@@ -149,7 +159,12 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
     if rels not in archive.namelist():
         return {}
     root = etree.fromstring(archive.read(rels))
-    return {r.get("Id"): r.get("Target") for r in root.iter(PKG_REL) if r.get("TargetMode") == "External"}
+    links: dict[str, str] = {}
+    for r in root.iter(PKG_REL):
+        r_id, target = r.get("Id"), r.get("Target")
+        if r.get("TargetMode") == "External" and r_id is not None and target is not None:
+            links[r_id] = target
+    return links
 
 
 def _footnotes(archive: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -158,11 +173,13 @@ def _footnotes(archive: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, list
         return {}, {}
     root = etree.fromstring(archive.read("word/footnotes.xml"))
     links = _relationships(archive, "word/footnotes.xml")
-    texts, targets = {}, {}
+    texts: dict[str, str] = {}
+    targets: dict[str, list[str]] = {}
     for note in root.iter(f"{W}footnote"):
-        if note.get(f"{W}type") not in (None, "normal"):
-            continue
         note_id = note.get(f"{W}id")
+        if note.get(f"{W}type") not in (None, "normal") or note_id is None:
+            continue
         texts[note_id] = " ".join(_text(p) for p in note.iter(f"{W}p")).strip()
-        targets[note_id] = [links[h.get(f"{R}id")] for h in note.iter(f"{W}hyperlink") if h.get(f"{R}id") in links]
+        targets[note_id] = [links[r_id] for h in note.iter(f"{W}hyperlink")
+                            if (r_id := h.get(f"{R}id")) is not None and r_id in links]
     return texts, targets

@@ -5,17 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import assert_never
 
+from ..conventions import ANONYMOUS_SPEAKERS, CONTENTS_DEPTH, is_live_address
 from ..model import nodes as m
 from ..model.walk import iter_nodes, plain_text, section_titles
 from .normalise import letters
 
-#: The contents list articles and their sections down to this heading level.
-CONTENTS_DEPTH = 3
-#: Link schemes an output may carry as live links; other targets are kept as text.
-LINK_SCHEMES = ("http:", "https:", "mailto:")
-#: Speakers that only say "a question was asked": no name need appear.
-ANONYMOUS_SPEAKERS = frozenset({"", "q", "question", "audience", "participant"})
 #: Room an output may take for a footnote call mark inside a paragraph.
 NOTE_MARK = 6
 #: Letters of "(p. 1234)" after a cross-reference in print.
@@ -101,18 +97,16 @@ def inline_parts(inlines: Iterable[m.Inline]) -> Iterator[str | Gap]:
                 yield Gap(NOTE_MARK)
             case m.Link(children=children, target=target):
                 yield from inline_parts(children)
-                if is_live_link(target):
+                if is_live_address(target):
                     yield Gap(len(letters(target)) + 4)  # print shows the address after the text
                 elif target.startswith("#"):
                     yield Gap(PAGE_REFERENCE)  # print gives the page of a cross-reference: "(p. 12)"
             case m.Image(alt=alt):
                 yield Gap(len(letters(alt)) + 8)  # a picture, or its alt text when it could not be used
+            case m.Emph() | m.Strong() | m.Strikeout() | m.Superscript() | m.Subscript() | m.Span():
+                yield from inline_parts(node.children)
             case _:
-                yield from inline_parts(node.children)  # type: ignore[union-attr]
-
-
-def is_live_link(target: str) -> bool:
-    return target.strip().lower().startswith(LINK_SCHEMES)
+                assert_never(node)
 
 
 def expected_book(book: m.Book) -> BookExpected:
@@ -160,7 +154,7 @@ class _ArticleWalk:
         self.links_and_images()
         if meta.image is not None and meta.image.alt:
             self.out.optional_images.add(letters(meta.image.alt))
-        if is_live_link(meta.url):
+        if is_live_address(meta.url):
             self.out.optional_links.add(meta.url.strip())
         self.out.metadata = [meta.title, meta.subtitle, meta.publisher, meta.url, meta.description,
                              *(t for p in meta.people for t in (p.name, *p.roles, *p.affiliations))]
@@ -201,6 +195,8 @@ class _ArticleWalk:
                     self.turn(turn, turn.pos or pos)
             case m.Rule():
                 pass
+            case _:
+                assert_never(node)
 
     def note(self, node: m.FootnoteDef, pos: m.Pos) -> Item:
         parts: list[str | Gap] = []
@@ -218,7 +214,7 @@ class _ArticleWalk:
         calls = [n.note_id for n in iter_nodes((*meta.standfirst, *self.article.blocks))
                  if isinstance(n, m.FootnoteRef)]
         first_call = {note_id: calls.index(note_id) if note_id in calls else len(calls) for note_id in self.note_ids}
-        pairs = sorted(zip(self.note_ids, self.out.notes), key=lambda pair: first_call[pair[0]])
+        pairs = sorted(zip(self.note_ids, self.out.notes, strict=True), key=lambda pair: first_call[pair[0]])
         self.out.notes = [note for _, note in pairs]
 
     def turn(self, turn: m.Turn, pos: m.Pos) -> None:
@@ -237,7 +233,7 @@ class _ArticleWalk:
                 inner = getattr(node, "pos", None)
                 if isinstance(inner, m.Pos):
                     pos = inner
-                if isinstance(node, m.Link) and is_live_link(node.target):
+                if isinstance(node, m.Link) and is_live_address(node.target):
                     target = node.target.strip()
                     self.out.links.append(Item("link", target, pos, target, re.compile(re.escape(target))))
                 elif isinstance(node, m.Link) and node.target.startswith("#") and not isinstance(block, m.FootnoteDef):

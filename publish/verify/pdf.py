@@ -9,9 +9,10 @@ running heads and page numbers are not in the tree at all.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+from pypdf import PageObject, PdfReader
+from pypdf.generic import ArrayObject, Destination, DictionaryObject, IndirectObject
 
 from .observed import ArticleObserved, ContentsEntry, Observed, add_text
 from .pdf_text import marked_text
@@ -24,9 +25,11 @@ UNIT_TYPES = {"/P", "/H", *HEADINGS, "/Lbl", "/LBody", "/TD", "/TH", "/Caption",
 def read_pdf(path: Path) -> Observed:
     reader = PdfReader(path)
     texts = marked_text(path)
-    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    # (every page a reader gives is an indirect object, with its reference)
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)
+             if page.indirect_reference is not None}
     walker = _StructWalk(texts, pages)
-    root = reader.trailer["/Root"].get("/StructTreeRoot")
+    root = cast(DictionaryObject, reader.trailer["/Root"]).get("/StructTreeRoot")  # (the catalog)
     if root is not None:
         for element in _kids(root):
             document = element if element.get("/S") == "/Document" else None
@@ -50,7 +53,7 @@ def read_pdf(path: Path) -> Observed:
 SAME_PLACE = 24
 
 
-def _named_links(page) -> list[str]:
+def _named_links(page: PageObject) -> list[str]:
     names = []
     for annotation in page.get("/Annots") or []:
         annotation = annotation.get_object()
@@ -65,11 +68,11 @@ def _named_links(page) -> list[str]:
     return names
 
 
-def _bookmarked_places(reader: PdfReader) -> list[tuple[int, float, str]]:
+def _bookmarked_places(reader: PdfReader) -> list[tuple[int | None, float, str]]:
     """(page, top, title) of every bookmark: the headings a cross-reference can lead to."""
     places = []
 
-    def walk(items) -> None:
+    def walk(items: list[Any]) -> None:  # (pypdf's OutlineType nests lists in lists)
         for entry in items:
             if isinstance(entry, list):
                 walk(entry)
@@ -81,7 +84,8 @@ def _bookmarked_places(reader: PdfReader) -> list[tuple[int, float, str]]:
     return places
 
 
-def _title_at(destination, reader: PdfReader, places: list[tuple[int, float, str]]) -> str | None:
+def _title_at(destination: Destination | None, reader: PdfReader,
+              places: list[tuple[int | None, float, str]]) -> str | None:
     """The title of the bookmarked heading at a named destination, if one is there."""
     if destination is None:
         return None
@@ -91,7 +95,7 @@ def _title_at(destination, reader: PdfReader, places: list[tuple[int, float, str
     return min(near)[1] if near else None
 
 
-def _kids(element) -> list:
+def _kids(element: DictionaryObject | None) -> list[Any]:
     kids = element.get("/K") if element is not None else None
     if kids is None:
         return []
@@ -100,7 +104,7 @@ def _kids(element) -> list:
 
 
 class _StructWalk:
-    def __init__(self, texts: list[dict], pages: dict[int, int]) -> None:
+    def __init__(self, texts: list[dict[int | None, str]], pages: dict[int, int]) -> None:
         self.texts = texts
         self.pages = pages
         self.articles: list[ArticleObserved] = []
@@ -108,7 +112,7 @@ class _StructWalk:
         self.keys: list[object] = []
         self.back_matter = False
 
-    def top_level(self, element) -> None:
+    def top_level(self, element: object) -> None:
         element = element.get_object() if isinstance(element, IndirectObject) else element
         if not isinstance(element, DictionaryObject):
             return
@@ -123,11 +127,11 @@ class _StructWalk:
             if note:
                 self.articles[-1].notes.append(note)
 
-    def _page(self, element, page: int) -> int:
+    def _page(self, element: DictionaryObject, page: int) -> int:
         ref = element.raw_get("/Pg") if "/Pg" in element else None
         return self.pages.get(ref.idnum, page) if isinstance(ref, IndirectObject) else page
 
-    def _mcid_text(self, kid, page: int) -> tuple[str, int]:
+    def _mcid_text(self, kid: Any, page: int) -> tuple[str, int]:
         if isinstance(kid, int):
             return self.texts[page].get(int(kid), "") if 0 <= page < len(self.texts) else "", page
         if kid.get("/Type") == "/MCR":
@@ -135,7 +139,7 @@ class _StructWalk:
             return self._mcid_text(int(kid["/MCID"]), page)
         return "", page
 
-    def walk(self, element, page: int, unit: object, heading: int) -> None:
+    def walk(self, element: DictionaryObject, page: int, unit: object, heading: int) -> None:
         kind = element.get("/S")
         page = self._page(element, page)
         if kind == "/H1":  # each article opens with its title
@@ -162,7 +166,7 @@ class _StructWalk:
             self.articles.append(ArticleObserved())
         return self.articles[-1]
 
-    def collect(self, element, page: int, out: list[str]) -> None:
+    def collect(self, element: DictionaryObject, page: int, out: list[str]) -> None:
         page = self._page(element, page)
         for kid in _kids(element):
             kid = kid.get_object() if isinstance(kid, IndirectObject) else kid
@@ -172,7 +176,7 @@ class _StructWalk:
                 out.append(self._mcid_text(kid, page)[0])
 
 
-def _has_heading(element) -> bool:
+def _has_heading(element: DictionaryObject) -> bool:
     for kid in _kids(element):
         kid = kid.get_object() if isinstance(kid, IndirectObject) else kid
         if isinstance(kid, DictionaryObject) and "/S" in kid and (kid["/S"] in HEADINGS or _has_heading(kid)):
@@ -180,7 +184,7 @@ def _has_heading(element) -> bool:
     return False
 
 
-def _uri_links(page) -> list[str]:
+def _uri_links(page: PageObject) -> list[str]:
     links = []
     for annotation in page.get("/Annots") or []:
         annotation = annotation.get_object()
@@ -193,7 +197,7 @@ def _uri_links(page) -> list[str]:
 def outline_entries(reader: PdfReader) -> list[ContentsEntry]:
     entries: list[ContentsEntry] = []
 
-    def walk(items, depth: int) -> None:
+    def walk(items: list[Any], depth: int) -> None:  # (pypdf's OutlineType nests lists in lists)
         for entry in items:
             if isinstance(entry, list):
                 walk(entry, depth + 1)

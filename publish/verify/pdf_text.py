@@ -9,20 +9,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pdfminer.pdfcolor import PDFColorSpace
 from pdfminer.pdfdevice import PDFTextDevice
 from pdfminer.pdfdocument import PDFDocument
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdffont import PDFFont
+from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFResourceManager, PDFStackT
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
+from pdfminer.psparser import PSLiteral
+from pdfminer.utils import Matrix
 
 
 class _MarkedText(PDFTextDevice):
     def __init__(self, resources: PDFResourceManager) -> None:
         super().__init__(resources)
-        self.open: list[tuple[str, int | None]] = []
+        self.open: list[tuple[str | bytes, int | None]] = []  # (tag name, MCID); pdfminer's names may be bytes
         self.texts: dict[int | None, str] = {}
 
-    def begin_tag(self, tag, props=None) -> None:
+    def begin_tag(self, tag: PSLiteral, props: PDFStackT | None = None) -> None:
         mcid = props.get("MCID") if isinstance(props, dict) else None
         self.open.append((tag.name, mcid if isinstance(mcid, int) else None))
 
@@ -30,7 +34,8 @@ class _MarkedText(PDFTextDevice):
         if self.open:
             self.open.pop()
 
-    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
+    def render_char(self, matrix: Matrix, font: PDFFont, fontsize: float, scaling: float, rise: float, cid: int,
+                    ncs: PDFColorSpace, graphicstate: PDFGraphicState) -> float:
         try:
             text = font.to_unichr(cid)
         except Exception:  # a glyph without Unicode cannot be compared anyway

@@ -7,6 +7,7 @@ from pathlib import Path
 from ..model import nodes as m
 from .compare import compare
 from .expected import expected_book
+from .observed import Observed
 from .report import Finding
 
 EXTENSIONS = {"pdf": ".pdf", "epub": ".epub", "docx": ".docx"}
@@ -27,7 +28,7 @@ def missing_readers(formats: list[str]) -> list[str]:
     return missing
 
 
-def _read(fmt: str, path: Path):
+def _read(fmt: str, path: Path) -> Observed:
     if fmt == "pdf":
         from .pdf import read_pdf
         return read_pdf(path)

@@ -8,11 +8,15 @@ import re
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from lxml import etree
 
 from ..model import nodes as m
 from .report import Finding
+
+if TYPE_CHECKING:  # pypdf is imported when a PDF is checked
+    from pypdf import PdfReader
 
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -69,7 +73,7 @@ class EpubCheckRun:
             return [f"EPUBCheck could not run: {exc}"]
         problems = []
         for message in report.get("messages", []):
-            where = next(iter(message.get("locations") or []), {})
+            where: dict[str, Any] = next(iter(message.get("locations") or []), {})
             at = f" ({where.get('path')}:{where.get('line')})" if where.get("path") else ""
             problems.append(f"EPUBCheck {message.get('severity')} {message.get('ID')}: {message.get('message')}{at}")
         if self.process.returncode != 0 and not problems:
@@ -83,9 +87,10 @@ def epub_problems(path: Path, book: m.Book) -> list[str]:
 
 def pdf_problems(path: Path, book: m.Book) -> list[str]:
     from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
 
     reader = PdfReader(path)
-    root = reader.trailer["/Root"]
+    root = cast(DictionaryObject, reader.trailer["/Root"])  # the catalog
     problems = []
     if not (root.get("/MarkInfo") or {}).get("/Marked"):
         problems.append("not marked as tagged (/MarkInfo /Marked)")
@@ -101,11 +106,11 @@ def pdf_problems(path: Path, book: m.Book) -> list[str]:
     return problems
 
 
-def _unembedded_fonts(reader) -> set[str]:
+def _unembedded_fonts(reader: PdfReader) -> set[str]:
     missing: set[str] = set()
-    seen: set[int] = set()
+    seen: set[int | None] = set()  # the object numbers of the forms checked (None: a direct one)
 
-    def resources(res) -> None:
+    def resources(res: Any) -> None:
         res = res.get_object() if res is not None else None
         if not res:
             return
@@ -168,5 +173,7 @@ def docx_problems(path: Path, book: m.Book) -> list[str]:
 def _attributes(xml: bytes) -> str:
     """Every r:-namespaced attribute of a part as Clark-notation text, ready for one regex."""
     root = etree.fromstring(xml)
-    return " ".join(f'{key}="{value}"' for element in root.iter() for key, value in element.attrib.items()
-                    if key.startswith(f"{{{R_NS}}}"))
+    # (lxml-stubs give attribute names and values as str | bytes; lxml gives str)
+    return " ".join(f'{key}="{value}"'  # type: ignore[str-bytes-safe]
+                    for element in root.iter() for key, value in element.attrib.items()
+                    if key.startswith(f"{{{R_NS}}}"))  # type: ignore[arg-type]

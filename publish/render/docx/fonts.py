@@ -21,19 +21,25 @@ import hashlib
 import io
 import uuid
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
-from ...build.cache import BuildCache, memoised
+from ...build.cache import DOCX_FONT, BuildCache, memoised
 from ...theme import Theme, fonts
 from ..font_instances import rename_font, static_instance
 from .oxml import element, insert_in_order
 from .package import SETTINGS_ORDER, xml_bytes
+
+if TYPE_CHECKING:  # fontTools is imported where a face is made
+    from fontTools.ttLib import TTFont
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 #: ``w:font``'s children in schema order (CT_Font).
@@ -83,7 +89,7 @@ def wanted(theme: Theme) -> bool:
     return theme.docx.get("embed_fonts", True) is not False
 
 
-def embed_fonts(document, theme: Theme, characters: frozenset[int], cache: BuildCache | None) -> None:
+def embed_fonts(document: DocxDocument, theme: Theme, characters: frozenset[int], cache: BuildCache | None) -> None:
     """Embed the theme's body and heading faces, cut to ``characters``, in ``document``."""
     table_part = document.part.part_related_by(RT.FONT_TABLE)
     table = parse_xml(table_part.blob)
@@ -102,7 +108,7 @@ def embed_fonts(document, theme: Theme, characters: frozenset[int], cache: Build
             cut = frozenset(characters - latin) | ASIAN_SPACES
         else:
             continue
-        data = memoised(cache, "docx/font", lambda: static_face(file.path, face, family, cut),
+        data = memoised(cache, DOCX_FONT, partial(static_face, file.path, face, family, cut),
                         str(file.path), file.path.stat().st_size, face.slot, face.weight, face.italic, family,
                         sorted(cut))
         key = font_key(data)
@@ -142,7 +148,7 @@ def static_face(source: Path, face: Face, family: str, characters: frozenset[int
     return out.getvalue()
 
 
-def truetype_outlines(font) -> None:
+def truetype_outlines(font: TTFont) -> None:
     """The CFF outlines of ``font`` as TrueType ones (quadratic curves within 1 unit), as
     fontTools' otf2ttf recipe makes them; hinting is not carried over."""
     from fontTools.pens.cu2quPen import Cu2QuPen

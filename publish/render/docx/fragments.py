@@ -61,7 +61,7 @@ class Fragment:
     warnings: tuple[Diagnostic, ...]
 
 
-def serialise(tag: str, nodes: Iterable) -> bytes:
+def serialise(tag: str, nodes: Iterable[etree._Element]) -> bytes:
     """Copies of ``nodes`` as one XML document: the namespaces are declared once, on ``tag``."""
     wrapper = OxmlElement(tag)
     for node in nodes:
@@ -69,7 +69,7 @@ def serialise(tag: str, nodes: Iterable) -> bytes:
     return etree.tostring(wrapper)
 
 
-def following(mark, stop=None) -> list:
+def following(mark: etree._Element, stop: etree._Element | None = None) -> list[etree._Element]:
     """The siblings after ``mark``, up to ``stop``."""
     nodes = []
     node = mark.getnext()
@@ -80,7 +80,7 @@ def following(mark, stop=None) -> list:
 
 
 def put_back(fragment: Fragment, now: Counters, num_for: Callable[[int, int], int],
-             link_for: Callable[[str, str], str]) -> tuple[list, list]:
+             link_for: Callable[[str, str], str]) -> tuple[list[etree._Element], list[etree._Element]]:
     """The fragment's body and note elements, renumbered to start at ``now``.
 
     ``num_for(level, start)`` allocates a numbering instance and ``link_for(story,
@@ -110,38 +110,48 @@ def end_counters(fragment: Fragment, now: Counters) -> Counters:
                       for name in ("bookmark", "note", "num")))
 
 
-def _renumber(root, shift: Counters, nums: Mapping[str, str], links: Mapping[str, str]) -> None:
-    w_id, r_id = qn("w:id"), qn("r:id")
+def _renumber(root: etree._Element, shift: Counters, nums: Mapping[str, str], links: Mapping[str, str]) -> None:
+    r_id = qn("r:id")
     for mark in root.iter(qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
-        mark.set(w_id, str(int(mark.get(w_id)) + shift.bookmark))
+        _shift_id(mark, shift.bookmark)
         name = mark.get(qn("w:name"))
         if name and _NOTE_BOOKMARK.fullmatch(name):
             mark.set(qn("w:name"), _shift_note_name(name, shift.note))
     for note in root.iter(qn("w:footnoteReference"), qn("w:footnote")):
-        note.set(w_id, str(int(note.get(w_id)) + shift.note))
+        _shift_id(note, shift.note)
     for instruction in root.iter(qn("w:instrText")):
-        if "NOTEREF" in (instruction.text or ""):
-            instruction.text = _NOTE_BOOKMARK.sub(lambda m: _shift_note_name(m.group(), shift.note),
-                                                  instruction.text)
+        field = instruction.text or ""
+        if "NOTEREF" in field:
+            instruction.text = _NOTE_BOOKMARK.sub(lambda m: _shift_note_name(m.group(), shift.note), field)
             _shift_field_result(instruction, shift.note)
     for num_id in root.iter(qn("w:numId")):
         value = num_id.get(qn("w:val"))
-        if value in nums:
+        if value is not None and value in nums:
             num_id.set(qn("w:val"), nums[value])
     for link in root.iter(qn("w:hyperlink")):
         old = link.get(r_id)
-        if old in links:
+        if old is not None and old in links:
             link.set(r_id, links[old])
+
+
+def _shift_id(node: etree._Element, offset: int) -> None:
+    w_id = qn("w:id")
+    value = node.get(w_id)
+    assert value is not None  # the renderer writes every bookmark, note and note reference with one
+    node.set(w_id, str(int(value) + offset))
 
 
 def _shift_note_name(name: str, offset: int) -> str:
     return f"_RefNote{int(name[len('_RefNote'):]) + offset}"
 
 
-def _shift_field_result(instruction, offset: int) -> None:
+def _shift_field_result(instruction: etree._Element, offset: int) -> None:
     """A NOTEREF field shows the note's number between its separate and end marks."""
-    run = instruction.getparent().getnext()  # the separate mark
+    instruction_run = instruction.getparent()
+    assert instruction_run is not None  # a w:instrText is always in a run
+    run = instruction_run.getnext()  # the separate mark
     result = run.getnext() if run is not None else None
     text = result.find(qn("w:t")) if result is not None else None
-    if text is not None and (text.text or "").isdigit():
-        text.text = str(int(text.text) + offset)
+    number = (text.text or "") if text is not None else ""
+    if text is not None and number.isdigit():
+        text.text = str(int(number) + offset)

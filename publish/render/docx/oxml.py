@@ -11,17 +11,25 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from typing import cast
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.text.paragraph import CT_P
+from docx.oxml.text.run import CT_R
+from docx.parts.document import DocumentPart
 from docx.parts.story import StoryPart
+from lxml import etree
 
 # ------------------------------------------------------------------ elements
 
+# Most tags built here have no python-docx class (w:lang, w:fldChar, w:footnote): OxmlElement
+# makes them plain lxml elements, so that is the type these builders promise.
 
-def element(tag: str, attrs: dict[str, str] | None = None, *children) -> OxmlElement:
+
+def element(tag: str, attrs: dict[str, str] | None = None, *children: etree._Element) -> etree._Element:
     """``<tag attrs...>children</tag>``; attribute names are prefixed like ``w:val``."""
     node = OxmlElement(tag)
     for name, value in (attrs or {}).items():
@@ -31,7 +39,7 @@ def element(tag: str, attrs: dict[str, str] | None = None, *children) -> OxmlEle
     return node
 
 
-def insert_in_order(parent, child, order: Sequence[str]) -> None:
+def insert_in_order(parent: etree._Element, child: etree._Element, order: Sequence[str]) -> None:
     """Insert ``child`` into ``parent`` before the first sibling that the schema puts after it.
 
     ``order`` is the parent's child sequence as prefixed tag names.  An existing
@@ -49,9 +57,9 @@ def insert_in_order(parent, child, order: Sequence[str]) -> None:
     parent.append(child)
 
 
-def run(*children, style_id: str = "") -> OxmlElement:
+def run(*children: etree._Element, style_id: str = "") -> CT_R:
     """A ``w:r`` holding ``children``, optionally in a character style."""
-    r = OxmlElement("w:r")
+    r = new_run()
     if style_id:
         r.append(element("w:rPr", None, element("w:rStyle", {"w:val": style_id})))
     for child in children:
@@ -59,7 +67,17 @@ def run(*children, style_id: str = "") -> OxmlElement:
     return r
 
 
-def text(value: str) -> OxmlElement:
+def new_run() -> CT_R:
+    """An empty ``w:r`` (python-docx registers CT_R for the tag)."""
+    return cast(CT_R, OxmlElement("w:r"))
+
+
+def new_paragraph() -> CT_P:
+    """An empty ``w:p`` (python-docx registers CT_P for the tag)."""
+    return cast(CT_P, OxmlElement("w:p"))
+
+
+def text(value: str) -> etree._Element:
     t = OxmlElement("w:t")
     t.text = value
     if value != value.strip():
@@ -88,7 +106,7 @@ def is_east_asian_language(tag: str) -> bool:
     return tag.split("-")[0].lower() in _EAST_ASIAN_LANGUAGES
 
 
-def language_element(language: str = "", east_asian: str = "") -> OxmlElement:
+def language_element(language: str = "", east_asian: str = "") -> etree._Element:
     """``w:lang``: ``language`` for Latin text, ``east_asian`` for kana and kanji."""
     attrs = {}
     if language:
@@ -98,7 +116,7 @@ def language_element(language: str = "", east_asian: str = "") -> OxmlElement:
     return element("w:lang", attrs)
 
 
-def east_asian_fonts(font: str) -> OxmlElement:
+def east_asian_fonts(font: str) -> etree._Element:
     """``w:rFonts`` for a run of kana and kanji: the East Asian face, and the hint that
     characters shared with Latin text (brackets, spaces) take that face too."""
     return element("w:rFonts", {"w:eastAsia": font, "w:hint": "eastAsia"})
@@ -129,7 +147,7 @@ RPR_ORDER = (
 # -------------------------------------------------------------------- fields
 
 
-def field_runs(instruction: str, cached: str = "", style_id: str = "") -> list:
+def field_runs(instruction: str, cached: str = "", style_id: str = "") -> list[CT_R]:
     """The runs of a complex field: begin, instruction, separate, cached result, end."""
     instr = OxmlElement("w:instrText")
     instr.text = f" {instruction} "
@@ -145,7 +163,7 @@ def field_runs(instruction: str, cached: str = "", style_id: str = "") -> list:
     return runs
 
 
-def note_reference_field(bookmark: str, number: int, style_id: str) -> list:
+def note_reference_field(bookmark: str, number: int, style_id: str) -> list[CT_R]:
     """A second reference to a footnote: Word's cross-reference to the note's number.
 
     A footnote has exactly one ``w:footnoteReference``; further references are
@@ -155,7 +173,7 @@ def note_reference_field(bookmark: str, number: int, style_id: str) -> list:
     return field_runs(f"NOTEREF {bookmark} \\f \\h", str(number), style_id)
 
 
-def field_char(kind: str, style_id: str = "") -> OxmlElement:
+def field_char(kind: str, style_id: str = "") -> CT_R:
     """A run with ``w:fldChar`` of type ``begin``, ``separate`` or ``end``."""
     return run(element("w:fldChar", {"w:fldCharType": kind}), style_id=style_id)
 
@@ -181,15 +199,15 @@ def bookmark_name(node_id: str, *, hashed: bool = False) -> str:
     return f"{cleaned[:_BOOKMARK_MAX - 9]}_{digest}"
 
 
-def bookmark_start(mark_id: int, name: str) -> OxmlElement:
+def bookmark_start(mark_id: int, name: str) -> etree._Element:
     return element("w:bookmarkStart", {"w:id": str(mark_id), "w:name": name})
 
 
-def bookmark_end(mark_id: int) -> OxmlElement:
+def bookmark_end(mark_id: int) -> etree._Element:
     return element("w:bookmarkEnd", {"w:id": str(mark_id)})
 
 
-def hyperlink(*, r_id: str = "", anchor: str = "") -> OxmlElement:
+def hyperlink(*, r_id: str = "", anchor: str = "") -> etree._Element:
     """An empty ``w:hyperlink`` to an external relationship or to a bookmark."""
     attrs = {"w:history": "1"}
     if r_id:
@@ -203,17 +221,23 @@ def hyperlink(*, r_id: str = "", anchor: str = "") -> OxmlElement:
 
 FOOTNOTES_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
-_FOOTNOTES_XML = f"""<w:footnotes {nsdecls('w', 'r', 'wp', 'a', 'pic')}>
-  <w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>
-  <w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>
-</w:footnotes>"""
+_FOOTNOTES_XML = (
+    f"<w:footnotes {nsdecls('w', 'r', 'wp', 'a', 'pic')}>\n"
+    '  <w:footnote w:type="separator" w:id="-1"><w:p><w:pPr>'
+    '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+    "<w:r><w:separator/></w:r></w:p></w:footnote>\n"
+    '  <w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr>'
+    '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+    "<w:r><w:continuationSeparator/></w:r></w:p></w:footnote>\n"
+    "</w:footnotes>"
+)
 
 
 class FootnotesPart(StoryPart):
     """``word/footnotes.xml``: a story part, so that links and images inside notes get their own relationships."""
 
 
-def add_footnotes_part(document_part) -> FootnotesPart:
+def add_footnotes_part(document_part: DocumentPart) -> FootnotesPart:
     """Create the footnotes part with its two separators and relate it to the document."""
     part = FootnotesPart(
         PackURI("/word/footnotes.xml"), FOOTNOTES_CONTENT_TYPE,
@@ -223,19 +247,19 @@ def add_footnotes_part(document_part) -> FootnotesPart:
     return part
 
 
-def new_footnote(part: FootnotesPart, note_id: int) -> OxmlElement:
+def new_footnote(part: FootnotesPart, note_id: int) -> etree._Element:
     """Append an empty ``w:footnote`` with ``note_id`` to the part and return it."""
     note = element("w:footnote", {"w:id": str(note_id)})
     part.element.append(note)
     return note
 
 
-def footnote_reference(note_id: int, style_id: str) -> OxmlElement:
+def footnote_reference(note_id: int, style_id: str) -> CT_R:
     """The run in the text that refers to footnote ``note_id`` (Word numbers it)."""
     return run(element("w:footnoteReference", {"w:id": str(note_id)}), style_id=style_id)
 
 
-def footnote_mark(style_id: str) -> OxmlElement:
+def footnote_mark(style_id: str) -> CT_R:
     """The run at the start of a footnote that shows its number."""
     return run(OxmlElement("w:footnoteRef"), style_id=style_id)
 
@@ -247,7 +271,7 @@ _ORDERED_FORMATS = ("decimal", "lowerLetter", "lowerRoman")
 LIST_INDENT = 360  # twips per nesting level, and the hanging indent of the marker
 
 
-def abstract_num(abstract_id: int, ordered: bool, marker_font: str = "") -> OxmlElement:
+def abstract_num(abstract_id: int, ordered: bool, marker_font: str = "") -> etree._Element:
     """A nine-level list definition: bullets, or decimal / letter / roman numbers.
 
     ``marker_font`` sets the markers in the text's face: Word takes the paragraph's,
@@ -277,7 +301,7 @@ def abstract_num(abstract_id: int, ordered: bool, marker_font: str = "") -> Oxml
     return node
 
 
-def num(num_id: int, abstract_id: int, level: int = 0, start: int | None = None) -> OxmlElement:
+def num(num_id: int, abstract_id: int, level: int = 0, start: int | None = None) -> etree._Element:
     """A list instance; ``start`` restarts numbering at ``level`` for this list alone."""
     node = element(
         "w:num", {"w:numId": str(num_id)},
@@ -294,14 +318,14 @@ def num(num_id: int, abstract_id: int, level: int = 0, start: int | None = None)
 class Numbering:
     """Allocates list definitions in ``word/numbering.xml``: one ``w:num`` per ordered list."""
 
-    def __init__(self, numbering_element, *, keep_existing: bool, marker_font: str = "") -> None:
+    def __init__(self, numbering_element: etree._Element, *, keep_existing: bool, marker_font: str = "") -> None:
         self.marker_font = marker_font
         self.root = numbering_element
         if not keep_existing:
             for child in list(self.root):
                 self.root.remove(child)
-        abstract_ids = [int(a.get(qn("w:abstractNumId"))) for a in self.root.iterchildren(qn("w:abstractNum"))]
-        num_ids = [int(n.get(qn("w:numId"))) for n in self.root.iterchildren(qn("w:num"))]
+        abstract_ids = [_id_number(a, "w:abstractNumId") for a in self.root.iterchildren(qn("w:abstractNum"))]
+        num_ids = [_id_number(n, "w:numId") for n in self.root.iterchildren(qn("w:num"))]
         self._next_abstract = max(abstract_ids, default=-1) + 1
         self._next_num = max(num_ids, default=0) + 1
         self.bullet_abstract = self._add_abstract(ordered=False)
@@ -340,27 +364,17 @@ class Numbering:
         return self.add_num(self.ordered_abstract, level, start)
 
 
-def number_paragraph(p, num_id: int, level: int) -> None:
+def _id_number(node: etree._Element, attribute: str) -> int:
+    """The id the schema requires of a list definition (a reference document could lack it)."""
+    value = node.get(qn(attribute))
+    if value is None:
+        raise ValueError(f"numbering: a {node.tag} without {attribute}")
+    return int(value)
+
+
+def number_paragraph(p: CT_P, num_id: int, level: int) -> None:
     """Attach list numbering to paragraph ``p`` (python-docx keeps pPr children in order)."""
-    num_pr = p.get_or_add_pPr().get_or_add_numPr()
+    # python-docx generates get_or_add_numPr (and w:numPr's own) at run time but declares none
+    num_pr = p.get_or_add_pPr().get_or_add_numPr()  # type: ignore[attr-defined]
     num_pr.get_or_add_ilvl().val = level
     num_pr.get_or_add_numId().val = num_id
-
-
-# ------------------------------------------------------------------- drawings
-
-
-def no_space_around(inline) -> None:
-    """A picture exactly as wide as its ``wp:extent``: no distance to the text, no effect extent.
-
-    python-docx writes neither; LibreOffice then keeps about 9 pt on each side of
-    an inline picture, and a picture as wide as the text block runs past its margin.
-    """
-    for side in ("distT", "distB", "distL", "distR"):
-        inline.set(side, "0")
-    extent = inline.find(qn("wp:extent"))
-    if inline.find(qn("wp:effectExtent")) is None and extent is not None:
-        effect = OxmlElement("wp:effectExtent")
-        for side in ("l", "t", "r", "b"):  # unqualified attributes, as DrawingML has them
-            effect.set(side, "0")
-        extent.addnext(effect)

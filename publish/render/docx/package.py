@@ -9,21 +9,29 @@ the template's reaches the reader and the same sources give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import itertools
-import zipfile
 from collections.abc import Iterable
 
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_HEADER_FOOTER
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.opc.pkgwriter import PackageWriter
+from docx.opc.rel import Relationships as PartRelationships
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsmap, qn
+from docx.oxml.section import CT_SectPr
+from docx.oxml.text.paragraph import CT_P
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.parts.document import DocumentPart
 from docx.parts.hdrftr import HeaderPart
+from lxml import etree
 
 from ...model.nodes import Book
+from ...theme import Theme
+from ..archive import reproducible_zip
 from .oxml import element, insert_in_order
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -46,7 +54,7 @@ class Relationships:
     is written.
     """
 
-    def __init__(self, document_part) -> None:
+    def __init__(self, document_part: DocumentPart) -> None:
         self._document_part = document_part
         taken = {str(part.partname) for part in document_part.package.iter_parts()}
         self._header_numbers = (n for n in itertools.count(1) if f"/word/header{n}.xml" not in taken)
@@ -54,14 +62,14 @@ class Relationships:
         self._lowest_free: dict[int, int] = {}  # id(part) -> no smaller rId number is free
         self._links: dict[int, dict[str, str]] = {}  # id(part) -> url -> rId
 
-    def header_paragraph(self, sect_pr):
+    def header_paragraph(self, sect_pr: CT_SectPr) -> CT_P:
         """The one paragraph of a new header part, the primary header of ``sect_pr``."""
         partname = PackURI(f"/word/header{next(self._header_numbers)}.xml")
         header = HeaderPart(partname, CT.WML_HEADER, parse_xml(self._header_xml), self._document_part.package)
         sect_pr.add_headerReference(WD_HEADER_FOOTER.PRIMARY, self._add(self._document_part, RT.HEADER, header))
         return header.element.p_lst[0]
 
-    def external_link(self, part, url: str) -> str:
+    def external_link(self, part: Part, url: str) -> str:
         """The id of the hyperlink relationship from ``part`` to ``url``, added the first time."""
         links = self._links.get(id(part))
         if links is None:
@@ -71,7 +79,7 @@ class Relationships:
             links[url] = self._add(part, RT.HYPERLINK, url, is_external=True)
         return links[url]
 
-    def _add(self, part, reltype: str, target, is_external: bool = False) -> str:
+    def _add(self, part: Part, reltype: str, target: Part | str, is_external: bool = False) -> str:
         rels = part.rels
         number = self._lowest_free.get(id(part), 1)
         while f"rId{number}" in rels:
@@ -84,7 +92,7 @@ class Relationships:
 # ------------------------------------------------------------ core properties
 
 
-def set_core_properties(document, book: Book, when: dt.datetime) -> None:
+def set_core_properties(document: DocxDocument, book: Book, when: dt.datetime) -> None:
     """Title, author, subject, keywords, language and dates from the manifest and build time."""
     meta = book.meta
     props = document.core_properties
@@ -107,16 +115,16 @@ def set_core_properties(document, book: Book, when: dt.datetime) -> None:
 
 
 APP_XML = (
-    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    "<Application>publish</Application><DocSecurity>0</DocSecurity>"
-    "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-    "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
-).encode("utf-8")
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>publish</Application><DocSecurity>0</DocSecurity>"
+    b"<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    b"<HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
 
 
-def set_app_properties(document) -> None:
+def set_app_properties(document: DocxDocument) -> None:
     """Replace the template's extended properties (which name its application and template)."""
     document.part.package.part_related_by(RT.EXTENDED_PROPERTIES)._blob = APP_XML
 
@@ -161,7 +169,7 @@ SETTINGS_ORDER = (
 _COMPATIBILITY_MODE = "15"
 
 
-def prepare_settings(settings, language: str, east_asian_language: str = "ja-JP") -> None:
+def prepare_settings(settings: BaseOxmlElement, language: str, east_asian_language: str = "ja-JP") -> None:
     """Ask Word to refresh fields on opening, name the separator footnotes, set the languages.
 
     Also drops what belongs to the template (revision ids, a document id, a
@@ -182,7 +190,7 @@ def prepare_settings(settings, language: str, east_asian_language: str = "ja-JP"
     ), SETTINGS_ORDER)
 
 
-def footnote_properties() -> object:
+def footnote_properties() -> etree._Element:
     """Document-wide ``w:footnotePr`` naming the two separator notes.
 
     Notes are numbered through the whole document, as Word does by default:
@@ -207,7 +215,7 @@ _FONT_CLASSES = {
 }
 
 
-def font_table(theme) -> object:
+def font_table(theme: Theme) -> etree._Element:
     """``w:fonts`` listing the theme's fonts (not the template's Calibri and Cambria).
 
     Word and LibreOffice substitute a missing font by its family and pitch, so
@@ -230,7 +238,7 @@ def font_table(theme) -> object:
     return fonts
 
 
-def replace_font_table(document, theme) -> None:
+def replace_font_table(document: DocxDocument, theme: Theme) -> None:
     part = document.part.part_related_by(RT.FONT_TABLE)
     part._blob = xml_bytes(font_table(theme))
 
@@ -238,7 +246,7 @@ def replace_font_table(document, theme) -> None:
 # --------------------------------------------------------------------- theme
 
 
-def theme_xml(theme) -> bytes:
+def theme_xml(theme: Theme) -> bytes:
     """A DrawingML theme whose colours and fonts are the briefing's.
 
     Word's colour and font pickers offer these, so text a user adds in the
@@ -271,17 +279,17 @@ def theme_xml(theme) -> bytes:
         f'<a:effectStyleLst>{three("<a:effectStyle><a:effectLst/></a:effectStyle>")}</a:effectStyleLst>'
         f'<a:bgFillStyleLst>{three(solid)}</a:bgFillStyleLst></a:fmtScheme></a:themeElements>'
         "<a:objectDefaults/><a:extraClrSchemeLst/></a:theme>"
-    ).encode("utf-8")
+    ).encode()
 
 
-def replace_theme(document, theme) -> None:
+def replace_theme(document: DocxDocument, theme: Theme) -> None:
     document.part.part_related_by(RT.THEME)._blob = theme_xml(theme)
 
 
 # ------------------------------------------------------------------ cleanup
 
 
-def drop_template_leftovers(document) -> None:
+def drop_template_leftovers(document: DocxDocument) -> None:
     """Revision ids in the styles and settings, and the thumbnail, custom XML and
     stylesWithEffects parts.  (The document's own come from the template alone: they
     are dropped before the text is written, see :func:`drop_revision_ids`.)"""
@@ -291,16 +299,19 @@ def drop_template_leftovers(document) -> None:
     drop_relationships(document.part.rels, _UNWANTED_TEMPLATE_PARTS)
 
 
-def drop_revision_ids(root) -> None:
+def drop_revision_ids(root: etree._Element) -> None:
     """Remove revision-session ids (``w:rsid*``): editing history, not content."""
     for node in list(root.iter(qn("w:rsid"))):
-        node.getparent().remove(node)
+        parent = node.getparent()
+        assert parent is not None  # w:rsid lives inside w:rsids, never at a part's root
+        parent.remove(node)
     for node in root.iter():
-        for name in [name for name in node.attrib if name.startswith(f"{{{_W}}}rsid")]:
+        # lxml-stubs type attribute names as str | bytes; lxml gives str
+        for name in [name for name in node.attrib if name.startswith(f"{{{_W}}}rsid")]:  # type: ignore[arg-type]
             del node.attrib[name]
 
 
-def drop_relationships(rels, reltypes: Iterable[str]) -> None:
+def drop_relationships(rels: PartRelationships, reltypes: Iterable[str]) -> None:
     """Remove relationships of the given types (e.g. the template's thumbnail)."""
     unwanted = set(reltypes)
     for r_id, rel in list(rels.items()):
@@ -310,18 +321,8 @@ def drop_relationships(rels, reltypes: Iterable[str]) -> None:
 
 # ---------------------------------------------------------------------- zip
 
-_ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
 
-
-def zip_timestamp(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
-    """``when`` in UTC as a zip date, clamped to 1980 (zip cannot store earlier dates)."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    when = max(when.astimezone(dt.timezone.utc), _ZIP_EPOCH)
-    return (when.year, when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
-
-
-def package_bytes(document, when: dt.datetime) -> bytes:
+def package_bytes(document: DocxDocument, when: dt.datetime) -> bytes:
     """The document as a reproducible DOCX: python-docx's parts, zipped once.
 
     ``Document.save`` would deflate every part, only for the reproducible zip to
@@ -335,33 +336,16 @@ def package_bytes(document, when: dt.datetime) -> bytes:
 
     class Sink:  # what PackageWriter writes through: a zip file's write()
         @staticmethod
-        def write(pack_uri, blob: bytes) -> None:
+        def write(pack_uri: PackURI, blob: bytes) -> None:
             entries[pack_uri.membername] = blob
 
     PackageWriter._write_content_types_stream(Sink, opc_package.parts)
     PackageWriter._write_pkg_rels(Sink, opc_package.rels)
-    PackageWriter._write_parts(Sink, opc_package.parts)
-    return zip_entries(entries, when)
-
-
-def zip_entries(entries: dict[str, bytes], when: dt.datetime) -> bytes:
-    """A zip of ``entries`` with fixed timestamps and permissions.
-
-    ``[Content_Types].xml`` comes first (some readers sniff it there), then the
-    other entries by name.
-    """
-    stamp = zip_timestamp(when)
+    # python-docx annotates the writer as its zip writer's factory; any object with write() serves
+    PackageWriter._write_parts(Sink, opc_package.parts)  # type: ignore[arg-type]
+    # [Content_Types].xml first (some readers sniff it there), then the other entries by name
     order = sorted(entries, key=lambda name: (name != "[Content_Types].xml", name))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # unix, so that the permissions below mean the same everywhere
-            info.external_attr = 0o644 << 16
-            # zlib's default level: 9 took half as long again for 1.5 % less
-            target.writestr(info, entries[name], compresslevel=6)
-    return out.getvalue()
+    return reproducible_zip(((name, entries[name]) for name in order), when)
 
 
 # ------------------------------------------------------------------ helpers
@@ -373,7 +357,7 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 def _utc_naive(when: dt.datetime) -> dt.datetime:
     if when.tzinfo is not None:
-        when = when.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
     return when
 
 
@@ -388,7 +372,7 @@ def _attr(value: str) -> str:
     return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
-def xml_bytes(node) -> bytes:
+def xml_bytes(node: etree._Element) -> bytes:
     from lxml import etree
 
     return etree.tostring(node, xml_declaration=True, encoding="UTF-8", standalone=True)

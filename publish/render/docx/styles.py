@@ -1,4 +1,4 @@
-"""The Word styles of the briefing: names, page geometry and the ``styles.xml`` they become.
+"""The Word styles of the briefing: names, specifications and the ``styles.xml`` they become.
 
 Every paragraph and run the renderer writes names one of these styles, and
 every font, colour and size here comes from the theme (``styles/theme.toml``),
@@ -9,10 +9,14 @@ A ``reference.docx`` in the styles folder wins over them (see README).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from docx.oxml import OxmlElement
+from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
+from lxml import etree
 
+from ...conventions import PageGeometry
+from ...theme import Theme
 from .oxml import element
 
 
@@ -77,41 +81,8 @@ _FOUNDATION = ("Normal", "DefaultParagraphFont", "TableNormal", "NoList")
 TABLE_GAP = 10
 
 
-# ------------------------------------------------------------------ geometry
-
-_A4 = (11906, 16838)
-_LETTER = (12240, 15840)
-
-
 #: The table cells' left and right margins, in twips.
 CELL_MARGIN = 85
-
-
-@dataclass(frozen=True)
-class PageGeometry:
-    """Page and margins in twips."""
-
-    width: int
-    height: int
-    margin: int = 1418  # 25 mm
-    header_distance: int = 680  # 12 mm
-
-    @property
-    def text_width(self) -> int:
-        return self.width - 2 * self.margin
-
-    @property
-    def text_width_emu(self) -> int:
-        return self.text_width * 635
-
-    @property
-    def text_height_emu(self) -> int:
-        return (self.height - 2 * self.margin) * 635
-
-
-def page_geometry(page_size: str) -> PageGeometry:
-    width, height = _LETTER if page_size.lower() == "letter" else _A4
-    return PageGeometry(width, height)
 
 
 # -------------------------------------------------------------- style specs
@@ -163,7 +134,7 @@ class StyleSpec:
     default: bool = False  # the style of paragraphs that name none
 
 
-def style_specs(theme, geometry: PageGeometry) -> list[StyleSpec]:
+def style_specs(theme: Theme, geometry: PageGeometry) -> list[StyleSpec]:
     """Every style the renderer uses, with fonts, colours and sizes from the theme."""
     Spec = StyleSpec
     body, sans, mono = theme.font("body"), theme.font("heading"), theme.font("mono")
@@ -172,11 +143,12 @@ def style_specs(theme, geometry: PageGeometry) -> list[StyleSpec]:
     size, small, line = theme.size("body"), theme.size("small"), theme.size("line_height")
     right_tab = ("right", geometry.text_width, "none")
     toc_tab = ("right", geometry.text_width, "dot")
-    heading = dict(font=sans, bold=True, keep_next=True, keep_lines=True, line=1.1, builtin=True,
-                   priority=9, next_style="BodyText")
-    toc = dict(based_on="Normal", next_style="Normal", font=sans, tabs=(toc_tab,), builtin=True,
-               priority=39)
-    listed = dict(based_on="BodyText", contextual=True, builtin=True)
+    # keywords several specs share (StyleSpec checks them when it is called)
+    heading: dict[str, Any] = {"font": sans, "bold": True, "keep_next": True, "keep_lines": True, "line": 1.1,
+                               "builtin": True, "priority": 9, "next_style": "BodyText"}
+    toc: dict[str, Any] = {"based_on": "Normal", "next_style": "Normal", "font": sans, "tabs": (toc_tab,),
+                           "builtin": True, "priority": 39}
+    listed: dict[str, Any] = {"based_on": "BodyText", "contextual": True, "builtin": True}
     return [
         Spec("Normal", S.NORMAL, font=body, size=size, colour=text, line=line, space_after=0,
              builtin=True, default=True),
@@ -282,7 +254,7 @@ class StyleSheet:
     ones are dropped, so that the style pane lists the briefing's styles only.
     """
 
-    def __init__(self, document, theme, language: str, geometry: PageGeometry, *,
+    def __init__(self, document: DocxDocument, theme: Theme, language: str, geometry: PageGeometry, *,
                  keep_existing: bool) -> None:
         self.root = document.styles.element
         self._ids: dict[str, str] = {}
@@ -304,12 +276,14 @@ class StyleSheet:
             if old is not None and keep_existing:
                 self._ids[name] = old.get(qn("w:styleId"))
                 continue
-            for same_id in self.root.xpath(f"w:style[@w:styleId='{new.get(qn('w:styleId'))}']"):
+            new_id = new.get(qn("w:styleId"))
+            assert new_id is not None  # style_element and table_style_element always set one
+            for same_id in self.root.xpath(f"w:style[@w:styleId='{new_id}']"):
                 self.root.remove(same_id)
             if old is not None and old.getparent() is not None:
                 self.root.remove(old)
             self.root.append(new)
-            self._ids[name] = new.get(qn("w:styleId"))
+            self._ids[name] = new_id
 
     def id(self, name: str) -> str:
         return self._ids[name]
@@ -329,7 +303,7 @@ class StyleSheet:
                 self.root.remove(child)
 
 
-def doc_defaults(theme, language: str) -> OxmlElement:
+def doc_defaults(theme: Theme, language: str) -> etree._Element:
     """Document defaults naming the theme's fonts, with Japanese text in its CJK font."""
     size = str(round(theme.size("body") * 2))
     return element(
@@ -348,9 +322,9 @@ def doc_defaults(theme, language: str) -> OxmlElement:
     )
 
 
-def _style_name(style) -> str:
+def _style_name(style: etree._Element) -> str:
     name = style.find(qn("w:name"))
-    return name.get(qn("w:val")) if name is not None else ""
+    return name.get(qn("w:val"), "") if name is not None else ""
 
 
 # ------------------------------------------------------------- style XML
@@ -364,7 +338,7 @@ def _points(value: float, per_point: int) -> str:
     return str(round(value * per_point))
 
 
-def style_element(spec: StyleSpec) -> OxmlElement:
+def style_element(spec: StyleSpec) -> etree._Element:
     """A ``w:style`` with its pPr and rPr children in schema order."""
     attrs = {"w:type": spec.kind, "w:styleId": spec.style_id}
     if spec.default:
@@ -390,7 +364,7 @@ def style_element(spec: StyleSpec) -> OxmlElement:
     return node
 
 
-def paragraph_properties(spec: StyleSpec) -> OxmlElement:
+def paragraph_properties(spec: StyleSpec) -> etree._Element:
     p_pr = element("w:pPr")
     if spec.keep_next:
         p_pr.append(element("w:keepNext"))
@@ -434,7 +408,7 @@ def paragraph_properties(spec: StyleSpec) -> OxmlElement:
     return p_pr
 
 
-def run_properties(spec: StyleSpec) -> OxmlElement:
+def run_properties(spec: StyleSpec) -> etree._Element:
     r_pr = element("w:rPr")
     if spec.font:
         r_pr.append(fonts(spec.font))
@@ -459,7 +433,7 @@ def run_properties(spec: StyleSpec) -> OxmlElement:
     return r_pr
 
 
-def fonts(latin: str, east_asian: str = "") -> OxmlElement:
+def fonts(latin: str, east_asian: str = "") -> etree._Element:
     """``w:rFonts`` naming fonts outright: theme font attributes would win over them."""
     attrs = {}
     if latin:
@@ -470,13 +444,13 @@ def fonts(latin: str, east_asian: str = "") -> OxmlElement:
 
 
 def table_style_element(style_id: str, name: str, *, font: str, size: float, rule: str,
-                        head_rule: str, head_shade: str) -> OxmlElement:
+                        head_rule: str, head_shade: str) -> etree._Element:
     """A quiet table style: horizontal rules only, a shaded and underlined header row."""
-    def border(tag: str, colour: str, eighths: int) -> OxmlElement:
+    def border(tag: str, colour: str, eighths: int) -> etree._Element:
         return element(tag, {"w:val": "single", "w:sz": str(eighths), "w:space": "0",
                              "w:color": _hex(colour)})
 
-    def margin(tag: str, twips: int) -> OxmlElement:
+    def margin(tag: str, twips: int) -> etree._Element:
         return element(tag, {"w:w": str(twips), "w:type": "dxa"})
 
     return element(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import colorsys
 
+from ..html.theme_css import CSS_COLOUR
+
 #: WCAG 2.1 AA minimum contrast for body-size text.
 MINIMUM_CONTRAST = 4.5
 #: The relative luminance whose contrast with white equals that with black (4.58:1).
@@ -54,3 +56,9 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 def _hex(rgb: tuple[float, float, float]) -> str:
     return "#" + "".join(f"{round(max(0.0, min(1.0, c)) * 255):02x}" for c in rgb)
+
+
+def colour_or(value: object, fallback: str) -> str:
+    """A theme colour when it is one (``#rgb`` or ``#rrggbb``), else ``fallback``."""
+    text = str(value or "")
+    return text if CSS_COLOUR.fullmatch(text) else fallback

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, Object, ObjectStreamMode, String
+from pikepdf import Array, Dictionary, Name, Object, ObjectStreamMode, Stream, String
 
 from .tags import set_header_scopes
 
@@ -95,7 +95,8 @@ def set_page_labels(pdf: pikepdf.Pdf, first_body_page: int) -> None:
     figures from the cover (i), the body in arabic from 1 at ``first_body_page``
     (0-based), so that a viewer's "page 5" is the page that prints 5."""
     nums = Array([0, Dictionary(S=Name.r)]) if first_body_page > 0 else Array()
-    nums.extend([first_body_page, Dictionary(S=Name.D)])
+    # pikepdf converts the int as Array() does; its stub wants Objects only
+    nums.extend([first_body_page, Dictionary(S=Name.D)])  # type: ignore[list-item]
     pdf.Root.PageLabels = Dictionary(Nums=nums)
 
 
@@ -159,9 +160,9 @@ def _check_catalog(index: int, source: pikepdf.Pdf) -> None:
 
 def _copy_document_entries(book: pikepdf.Pdf, first: pikepdf.Pdf) -> None:
     keys = [key for key in _DOCUMENT_ENTRIES if key in first.Root]
-    for key, value in zip(keys, _import(book, first, [first.Root[key] for key in keys])):
+    for key, value in zip(keys, _import(book, first, [first.Root[key] for key in keys]), strict=True):
         book.Root[key] = value
-    names = first.Root.get(Name.Names, {})
+    names = first.Root.get(Name.Names, Dictionary())
     if Name.EmbeddedFiles in names:
         book.Root.Names = Dictionary(EmbeddedFiles=_import(book, first, [names.EmbeddedFiles])[0])
     if Name.Info in first.trailer:
@@ -180,7 +181,7 @@ class _Furniture:
         self._used = 0
         # The few bytes wrapped around each page's content are the same on every page:
         # one stream each, shared.
-        self._streams: dict[bytes, Object] = {}
+        self._streams: dict[bytes, Stream] = {}
 
     def add_padding_page(self) -> None:
         folio_page = self._next()
@@ -210,7 +211,7 @@ class _Furniture:
         self._used += 1
         return self._folios[self._used - 1]
 
-    def _stream(self, data: bytes) -> Object:
+    def _stream(self, data: bytes) -> Stream:
         if data not in self._streams:
             self._streams[data] = self._book.make_stream(data)
         return self._streams[data]
@@ -233,8 +234,9 @@ def _add_xobject(page: pikepdf.Page, xobject: Object, prefix: str) -> Name:
     The page gets resource dictionaries of its own: WeasyPrint's pages share theirs, and
     adding to those would list every page's folio on every page.
     """
-    resources = Dictionary(page.obj.Resources)
-    xobjects = Dictionary(resources.get(Name.XObject, Dictionary()))
+    # (Dictionary() copies a pikepdf Dictionary too; its stub names only Python mappings)
+    resources = Dictionary(page.obj.Resources)  # type: ignore[arg-type]
+    xobjects = Dictionary(resources.get(Name.XObject, Dictionary()))  # type: ignore[arg-type]
     name, number = Name("/" + prefix), 0
     while name in xobjects:
         number += 1
@@ -289,7 +291,7 @@ class _StructureTree:
         # Role and class maps and PDF 2.0 namespaces are the document's, alike in every part.
         first_root = first.Root.StructTreeRoot
         keys = [key for key in (Name.RoleMap, Name.ClassMap, Name.Namespaces) if key in first_root]
-        self._entries = dict(zip(keys, _import(book, first, [first_root[key] for key in keys])))
+        self._entries = dict(zip(keys, _import(book, first, [first_root[key] for key in keys]), strict=True))
         first_document = _document_element(first_root)
         if Name.NS in first_document:
             self._document.NS = book.copy_foreign(first_document.NS)
@@ -299,7 +301,7 @@ class _StructureTree:
         offset = self._next_key
         _shift_struct_parents(pages, offset)
         values = _import(self._book, part.source, (value for _, value in part.parent_tree))
-        self._nums.extend((key + offset, value) for (key, _), value in zip(part.parent_tree, values))
+        self._nums.extend((key + offset, value) for (key, _), value in zip(part.parent_tree, values, strict=True))
         kids = [self._book.copy_foreign(kid) for kid in part.kids]
         self._document.K.extend(kids)
         for element in (*kids, *(self._book.copy_foreign(orphan) for orphan in part.orphans)):
@@ -337,9 +339,11 @@ def _descendants(elements: Iterable[Object]) -> Iterator[Object]:
             stack.extend(_as_list(element.get(Name.K)))
 
 
-def _topmost_outside(document: Object, elements: Iterable[Object], inside: set[tuple[int, int]]) -> list[Object]:
+def _topmost_outside(document: Object, elements: Iterable[Object],
+                     inside: set[tuple[int, int]]) -> list[Dictionary]:
     """The topmost ancestors, below `document`, of those `elements` not `inside` its tree."""
-    topmost, seen = [], set(inside)
+    topmost: list[Dictionary] = []
+    seen = set(inside)
     for element in elements:
         while isinstance(element, Dictionary) and element.objgen not in seen:
             seen.add(element.objgen)
@@ -385,10 +389,10 @@ class _Destinations:
         self._owners: dict[bytes, int] = {}
 
     def add(self, index: int, part: Part, source: pikepdf.Pdf) -> None:
-        dests = source.Root.get(Name.Names, {}).get(Name.Dests)
+        dests = source.Root.get(Name.Names, Dictionary()).get(Name.Dests)
         # The names the part does not own are placeholders for the ids of other parts.
         owned = [(bytes(name), dest) for name, dest in _name_tree_items(dests) if str(name) in part.owned]
-        for (name, _), dest in zip(owned, _import(self._book, source, (dest for _, dest in owned))):
+        for (name, _), dest in zip(owned, _import(self._book, source, (dest for _, dest in owned)), strict=True):
             if name in self._dests:
                 raise ValueError(f"parts {self._owners[name]} and {index} both own the destination "
                                  f"{str(String(name))!r}")
@@ -413,7 +417,7 @@ class _Destinations:
         self._book.Root.Names.Dests = Dictionary(Names=names)
 
 
-def _name_tree_items(node: Object | None) -> Iterator[tuple[String, Object]]:
+def _name_tree_items(node: Object | None) -> Iterator[tuple[Object, Object]]:  # (name, value)
     # Not pikepdf.NameTree: it decodes the names, and links match the names' bytes.
     if node is None:
         return
@@ -497,7 +501,7 @@ def _import(book: pikepdf.Pdf, source: pikepdf.Pdf, objects: Iterable[Object]) -
     return list(book.copy_foreign(source.make_indirect(Array(objects))))
 
 
-def _keys(names: Iterable[Name | str]) -> set[str]:
+def _keys(names: Iterable[object]) -> set[str]:
     """Names as strings, to compare the keys of a dictionary with Name constants."""
     return {str(name) for name in names}
 

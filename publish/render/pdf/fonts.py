@@ -22,6 +22,7 @@ import contextlib
 import io
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from fontTools.ttLib import TTFont
 from weasyprint.pdf import fonts as weasyprint_fonts
@@ -38,7 +39,7 @@ def harfbuzz_instancing() -> Iterator[None]:
     with _BINDING_LOCK:
         fonttools_instancer = weasyprint_fonts.instantiateVariableFont
 
-        def instancer(font: TTFont, location: Mapping[str, float], static: bool = False, **options) -> TTFont:
+        def instancer(font: TTFont, location: Mapping[str, float], static: bool = False, **options: Any) -> TTFont:
             return instantiate(font, location, static=static, fallback=fonttools_instancer, **options)
 
         own_subset = weasyprint_fonts.Font.subset
@@ -53,16 +54,16 @@ def harfbuzz_instancing() -> Iterator[None]:
                 own_subset(font, to_unicode, hinting)
 
         weasyprint_fonts.instantiateVariableFont = instancer
-        weasyprint_fonts.Font.subset = subset  # type: ignore[method-assign]
+        weasyprint_fonts.Font.subset = subset
         try:
             yield
         finally:
             weasyprint_fonts.instantiateVariableFont = fonttools_instancer
-            weasyprint_fonts.Font.subset = own_subset  # type: ignore[method-assign]
+            weasyprint_fonts.Font.subset = own_subset
 
 
 def instantiate(font: TTFont, location: Mapping[str, float], *, static: bool,
-                fallback: Callable[..., TTFont], **options) -> TTFont:
+                fallback: Callable[..., TTFont], **options: Any) -> TTFont:
     """The static instance of ``font`` at ``location`` (axes not named stay at their
     defaults), as fontTools' ``instantiateVariableFont(..., static=True)`` makes it."""
     data = _single_font_bytes(font)

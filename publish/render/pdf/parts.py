@@ -35,14 +35,12 @@ from dataclasses import dataclass, replace
 
 from markupsafe import escape
 
-from ...build import workers as parallel
 from ...diagnostics import Diagnostic, Reporter
 from ...model.nodes import Book, Image, Pos
 from ...model.walk import plain_text
 from ..context import RenderContext, Rendered
-from ..html import writer as html
-from ..html.writer import PrintPart
 from .assemble import Part, assemble
+from .document import PrintBook, PrintPart
 from .typeset import LocalFetcher, typeset_document
 
 #: Characters of text that fill a page, roughly: only for sizing the parts.
@@ -109,12 +107,12 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
             image_url: Callable[[Image, Pos], str | None]) -> Rendered:
     """The PDF of a book planned into parts (the front matter first), and the page of
     every id counted from the cover."""
-    workers = parallel.jobs()
+    executor = ctx.executor
     slug = book.meta.slug
     running = running_strings_css(book)
     front, body = parts[0], list(parts[1:])
 
-    printing = html.PrintBook(book, ctx.build_time, image_url, ctx.reporter)
+    printing = PrintBook(book, ctx.build_time, image_url, ctx.reporter)
 
     def document(part: PrintPart, page_of: Callable[[str], str], reporter: Reporter) -> str:
         return printing.document(reporter, part, page_of)
@@ -133,7 +131,7 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
     documents = [document(part, lambda anchor: placeholder, ctx.reporter) for part in body]
     # Only those that print page numbers need them: the others are typeset once.
     with_numbers = [index for index, text in enumerate(documents) if _PAGE_REFERENCE.search(text)]
-    laid = parallel.run_all("pdf", [part_task(text, i + 1) for i, text in enumerate(documents)], workers)
+    laid = executor.map("pdf", [part_task(text, i + 1) for i, text in enumerate(documents)])
 
     reporter = ctx.reporter  # the first documents of the front report; the next ones say the same
     for _ in range(MAX_ROUNDS):
@@ -145,15 +143,17 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
         kinds = book_page_kinds(laid, starts)
         # The front, the parts that cite pages, and (on the chance that those keep
         # their length, the rule) the folios of the articles, all side by side.
-        tasks = [part_task(document(front, page_of, reporter), 0)]
-        tasks += [part_task(documents[i], i + 1) for i in with_numbers]
-        tasks += later_folios(kinds)
-        results = parallel.run_all("pdf", tasks, workers)
+        parts_tasks = [part_task(document(front, page_of, reporter), 0)]
+        parts_tasks += [part_task(documents[i], i + 1) for i in with_numbers]
+        tasks: list[Callable[[], LaidPart | bytes]] = [*parts_tasks, *later_folios(kinds)]
+        results = executor.map("pdf", tasks)
         reporter = Reporter(stream=None)
-        front_laid, again, folios = results[0], results[1:1 + len(with_numbers)], results[1 + len(with_numbers):]
+        laid_now = [result for result in results[:len(parts_tasks)] if isinstance(result, LaidPart)]
+        folios = [result for result in results[len(parts_tasks):] if isinstance(result, bytes)]
+        front_laid, again = laid_now[0], laid_now[1:]
         settled = all(new.anchors == laid[i].anchors and new.kinds == laid[i].kinds
-                      for i, new in zip(with_numbers, again))
-        for i, new in zip(with_numbers, again):
+                      for i, new in zip(with_numbers, again, strict=True))
+        for i, new in zip(with_numbers, again, strict=True):
             laid[i] = new
         if settled:  # then starts, numbers and kinds hold for the parts as they are now
             break
@@ -163,7 +163,7 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
         starts = first_pages(laid)
         numbers = page_numbers(laid, starts)
         kinds = book_page_kinds(laid, starts)
-        folios = parallel.run_all("pdf", later_folios(kinds), workers)
+        folios = executor.map("pdf", later_folios(kinds))
     for part in [front_laid, *laid]:
         ctx.reporter.replay(part.warnings)
 
@@ -211,13 +211,14 @@ def _padded(starts: Sequence[int], laid: Sequence[LaidPart], index: int) -> bool
 
 def page_numbers(laid: Sequence[LaidPart], starts: Sequence[int]) -> dict[str, int]:
     """Every id the parts hold -> the number of the page it is on."""
-    return {anchor: start + page for part, start in zip(laid, starts) for anchor, page in part.anchors.items()}
+    return {anchor: start + page
+            for part, start in zip(laid, starts, strict=True) for anchor, page in part.anchors.items()}
 
 
 def book_page_kinds(laid: Sequence[LaidPart], starts: Sequence[int]) -> list[str]:
     """The kind of every page from page 1 on, the blank pages between parts included."""
     kinds: list[str] = []
-    for part, start in zip(laid, starts):
+    for part, start in zip(laid, starts, strict=True):
         kinds.extend(["blank"] * (start - 1 - len(kinds)))
         kinds.extend(part.kinds)
     return kinds

@@ -23,9 +23,9 @@ MAX_DEPTH = 200
 def set_header_scopes(pdf: pikepdf.Pdf) -> None:
     """``/Scope /Column`` on every ``/TH`` that has none (our tables' headers are their head rows)."""
     tree = pdf.Root.get(Name.StructTreeRoot)
-    if tree is None:
+    if not isinstance(tree, Dictionary):  # none (an untagged PDF)
         return
-    stack = [(tree, 0)]
+    stack: list[tuple[Dictionary, int]] = [(tree, 0)]
     while stack:
         element, depth = stack.pop()
         if element.get(Name.S) == Name.TH:
@@ -71,7 +71,7 @@ def element_languages(language: str) -> Iterator[None]:
     with _BINDING_LOCK:
         build = tags._build_box_tree
 
-        def with_language(box, parent, *args):
+        def with_language(box: object, parent: object, *args: object) -> Iterator[pydyf.Dictionary]:
             for element in build(box, parent, *args):
                 source = getattr(box, "element", None)
                 lang = source.get("lang") if source is not None and hasattr(source, "get") else None

@@ -1,4 +1,5 @@
-"""The book as a print PDF, typeset by WeasyPrint from the shared HTML and ``styles/print.css``."""
+"""Typesetting with WeasyPrint: one HTML document with the print stylesheet, fonts and images only from
+the folders allowed, WeasyPrint's warnings to the reporter, the same bytes for the same input."""
 
 from __future__ import annotations
 
@@ -18,81 +19,20 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ...diagnostics import BuildError, Reporter
-from ...model.nodes import Article, Book, Image, Pos
+from ...model.nodes import Pos
 from ...sources.resources import MAX_BYTES
 from ...theme import Theme, fonts
-from ..context import RenderContext, Rendered
-from ..html import writer as html
-from ..html.writer import CSS_FONT_NAME, theme_properties
-from .assemble import label_pages, with_header_scopes
+from ..context import RenderContext
+from ..html.theme_css import CSS_FONT_NAME, theme_properties
 from .fonts import harfbuzz_instancing
 from .tags import document_language, element_languages
 
-PAGE_SIZES = {"A4": "A4", "LETTER": "letter"}
 #: The weights the print stylesheet sets in each role's face.
 FONT_WEIGHTS = {"body": (400, 700), "heading": (400, 600), "mono": (400, 700), "cjk": (400, 700)}
 
 #: Warnings about the machine, not the book, and WeasyPrint's word for a missing
 #: glyph, which the build reports at the character's source (publish/fonts.py).
 IGNORED_WARNINGS = ("Using fontTools instead of HarfBuzz-Subset", ".notdef glyph rendered for")
-
-
-def render(book: Book, ctx: RenderContext) -> bytes:
-    """The book as a PDF, in the variant the context asks for (``pdf/ua-1`` unless told otherwise)."""
-    return layout(book, ctx).data
-
-
-def layout(book: Book, ctx: RenderContext) -> Rendered:
-    """The PDF, and the page every article, heading and person entry landed on, counted
-    from the cover (not as the folios number them).
-
-    A long book is typeset in parts, side by side (``pdf_parts``); a short one in one go.
-    """
-    from . import parts as pdf_parts
-
-    fetcher = _fetcher(ctx)
-    image_url = _image_url(ctx, fetcher)
-    plan = pdf_parts.plan(book)
-    if plan is not None:
-        return pdf_parts.typeset(book, plan, ctx, fetcher, image_url)
-    document_html = html.print_document(book, ctx.build_time, image_url, ctx.reporter)
-    rendered = _typeset(document_html, book.meta.slug, ctx, fetcher)
-    data = rendered.data
-    if book.articles and book.articles[0].id in rendered.anchors:
-        data = label_pages(data, rendered.anchors[book.articles[0].id] - 1)
-    return Rendered(data, rendered.anchors)
-
-
-def handouts(book: Book, ctx: RenderContext) -> list[tuple[Article, bytes]]:
-    """One PDF per article, each with a strip naming the briefing and its own page numbers."""
-    fetcher = _fetcher(ctx)
-    documents = html.handout_documents(book, ctx.build_time, _image_url(ctx, fetcher), ctx.reporter)
-    return [(article, with_header_scopes(_typeset(document_html, f"{book.meta.slug}/{article.id}", ctx, fetcher).data))
-            for article, document_html in documents]
-
-
-def _fetcher(ctx: RenderContext) -> LocalFetcher:
-    return LocalFetcher([ctx.styles_dir, *fonts.font_dirs(ctx.theme)])
-
-
-def _image_url(ctx: RenderContext, fetcher: LocalFetcher):
-    def image_url(image: Image, pos: Pos) -> str | None:
-        resource = ctx.resources.fetch(image.src, pos)
-        if resource is None:
-            return None
-        fetcher.allow_file(resource.path)
-        return resource.path.as_uri()
-
-    return image_url
-
-
-def _typeset(document_html: str, identifier: str, ctx: RenderContext, fetcher: LocalFetcher) -> Rendered:
-    pdf, document = typeset_document(document_html, identifier, ctx, fetcher)
-    anchors: dict[str, int] = {}
-    for number, page in enumerate(document.pages, 1):
-        for anchor in page.anchors:
-            anchors.setdefault(anchor, number)
-    return Rendered(pdf, anchors)
 
 
 def typeset_document(document_html: str, identifier: str, ctx: RenderContext, fetcher: LocalFetcher,
@@ -128,15 +68,11 @@ def print_stylesheet(ctx: RenderContext) -> str:
         print_css = css_path.read_text(encoding="utf-8")
     except OSError as exc:
         raise BuildError(str(css_path), f"cannot read stylesheet: {exc.strerror}") from None
-    size = PAGE_SIZES.get(ctx.page_size.upper())
-    if size is None:
-        ctx.reporter.warn(Pos(str(css_path)), f"unknown page size {ctx.page_size!r}, using A4")
-        size = "A4"
     return "\n".join((
         theme_properties(ctx.theme, ctx.reporter, Pos(str(ctx.styles_dir / "theme.toml"))),
         font_face_css(ctx.theme),
         print_css,
-        f"@page {{ size: {size}; }}",
+        f"@page {{ size: {ctx.page.css_size}; }}",
     ))
 
 

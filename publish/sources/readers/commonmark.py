@@ -26,7 +26,7 @@ def parser() -> MarkdownIt:
     md.use(footnote_plugin)
     # Every link reaches the converter, which drops unsafe ones with a warning;
     # markdown-it's own check would leave "[text](javascript:...)" as literal text.
-    md.validateLink = lambda url: True
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # markdown-it's documented hook
     return md
 
 
@@ -79,7 +79,7 @@ class Converter:
             )
             # markdown-it marks the paragraphs of tight lists as hidden.
             tight = all(
-                p.nester_tokens.opening.hidden
+                p.nester_tokens is not None and p.nester_tokens.opening.hidden
                 for item in node.children
                 for p in item.children
                 if p.type == "paragraph"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
@@ -81,7 +82,7 @@ def _parse(yaml_text: str, path: str) -> dict[str, tuple[yaml.Node, Pos]]:
     return nodes
 
 
-def _nested_duplicates(node: yaml.Node, top: bool = True):
+def _nested_duplicates(node: yaml.Node, top: bool = True) -> Iterator[tuple[yaml.ScalarNode, int]]:
     """Duplicate keys below the top level (PyYAML silently keeps the last one)."""
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
@@ -105,9 +106,10 @@ def string(fm: FrontMatter, key: str) -> str | None:
         return None
     node, pos = fm.nodes[key]
     if isinstance(node, yaml.ScalarNode):
-        if node.tag == "tag:yaml.org,2002:null" and node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
+        unquoted_null = node.tag == "tag:yaml.org,2002:null" and node.style is None
+        if unquoted_null and node.value in ("", "~", "null", "Null", "NULL"):
             return None
-        return node.value.strip()
+        return str(node.value).strip()
     raise InputError(pos, f"'{key}' must be a single text value")
 
 
@@ -155,7 +157,7 @@ def records(fm: FrontMatter, key: str, field: str) -> list[str] | None:
 
 def mapping(fm: FrontMatter, key: str) -> dict[str, str] | None:
     """A flat mapping of scalars (e.g. ``image: {path: ..., alt: ...}``)."""
-    node, pos = fm.nodes[key]
+    node, _ = fm.nodes[key]
     if not isinstance(node, yaml.MappingNode):
         return None
     out = {}
@@ -167,9 +169,9 @@ def mapping(fm: FrontMatter, key: str) -> dict[str, str] | None:
 
 def as_json(fm: FrontMatter, key: str) -> str:
     """Any value, constructed safely and kept as text (for metadata we do not interpret)."""
-    node, pos = fm.nodes[key]
+    node, _ = fm.nodes[key]
     if isinstance(node, yaml.ScalarNode):
-        return node.value
+        return str(node.value)
     loader = yaml.SafeLoader("")
     try:
         value = loader.construct_object(node, deep=True)

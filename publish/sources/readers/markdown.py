@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -136,12 +137,12 @@ def _image(fm: fmx.FrontMatter) -> m.Image | None:
     if record is not None:
         src = record.get("path") or record.get("url") or record.get("src") or record.get("feature") or ""
         return m.Image(src, record.get("alt", ""), record.get("caption", "")) if src else None
-    src = fmx.string(fm, "image")
+    path = fmx.string(fm, "image")
     # Jekyll themes name the text alternative and the caption beside the path
-    return m.Image(src, fmx.string(fm, "image_alt") or "", fmx.string(fm, "image_caption") or "") if src else None
+    return m.Image(path, fmx.string(fm, "image_alt") or "", fmx.string(fm, "image_caption") or "") if path else None
 
 
-def _date(fm: fmx.FrontMatter, path: str, reporter: Reporter):
+def _date(fm: fmx.FrontMatter, path: str, reporter: Reporter) -> tuple[dt.date | None, dt.datetime | None]:
     written = fmx.string(fm, "date")
     if written:
         parsed = parse_date(written)
@@ -157,7 +158,7 @@ def _date(fm: fmx.FrontMatter, path: str, reporter: Reporter):
 _BIO_VERB = re.compile(r"^[\s,]*(is|was|serves|has|holds|leads|directs|teaches|writes)\b")
 
 
-def _take_bios(blocks: tuple[m.Block, ...], people: list[m.Person]):
+def _take_bios(blocks: tuple[m.Block, ...], people: list[m.Person]) -> tuple[tuple[m.Block, ...], list[m.Person]]:
     """Closing paragraphs that open with an author's name in bold and say who they are are bios.
 
     ``__Daisuke Kawai__ is a Project Assistant Professor ...`` after a rule at

@@ -89,7 +89,7 @@ def sanitise(html: str) -> str:
 
 
 class _Element:
-    __slots__ = ("tag", "attrs", "children")
+    __slots__ = ("attrs", "children", "tag")
 
     def __init__(self, tag: str, attrs: dict[str, str]) -> None:
         self.tag = tag
@@ -153,7 +153,7 @@ class _Blocks:
             pending.clear()
 
         for node in nodes:
-            if isinstance(node, _Element) and (node.tag in BLOCK_TAGS or node.tag in ("div", "section", "article", "figure")):
+            if isinstance(node, _Element) and node.tag in (*BLOCK_TAGS, "div", "section", "article", "figure"):
                 flush()
                 blocks.extend(self.block(node))
             else:
@@ -198,7 +198,7 @@ class _Blocks:
         head: list[tuple[m.TableCell, ...]] = []
         body: list[tuple[m.TableCell, ...]] = []
 
-        def rows(element: _Element, into: list) -> None:
+        def rows(element: _Element, into: list[tuple[m.TableCell, ...]]) -> None:
             for child in element.children:
                 if not isinstance(child, _Element):
                     continue
@@ -276,13 +276,13 @@ def parse_tag(html: str) -> tuple[str, bool, dict[str, str]] | None:
     found: list[tuple[str, bool, dict[str, str]]] = []
 
     class _One(HTMLParser):
-        def handle_starttag(self, tag, attrs):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             found.append((tag, False, {k: v or "" for k, v in attrs}))
 
-        def handle_startendtag(self, tag, attrs):
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             found.append((tag, False, {k: v or "" for k, v in attrs}))
 
-        def handle_endtag(self, tag):
+        def handle_endtag(self, tag: str) -> None:
             found.append((tag, True, {}))
 
     parser = _One(convert_charrefs=True)

@@ -359,9 +359,9 @@ class _Body:
 
         while index < len(chunks):
             chunk = chunks[index]
-            if _NOTE.fullmatch(" ".join(chunk.lines)) or self._heading_level(chunks, index, False) and (
+            if _NOTE.fullmatch(" ".join(chunk.lines)) or (self._heading_level(chunks, index, False) and (
                 " ".join(chunk.lines[0].split()).lower() in _QA_WORDS | _SUMMARY_WORDS
-            ):
+            )):
                 break
             for offset, line in enumerate(chunk.lines):
                 number = chunk.line + offset
