@@ -20,6 +20,7 @@ from .conftest import CONTENT, GOLDENS, ROOT, SOURCES
 CASES = sorted(
     [p for p in SOURCES.iterdir() if p.suffix in (".md", ".markdown", ".txt")]
     + [p for p in CONTENT.iterdir() if p.suffix in (".md", ".txt")]
+    + list((SOURCES.parent / "docx").glob("*.docx"))
 )
 
 

@@ -15,7 +15,7 @@ from ..diagnostics import Diagnostic, InputError, Reporter
 from ..model import nodes as m
 from ..sources.ingest import decode, source_bytes
 from ..sources.manifest import Manifest, SourceEntry
-from ..sources.readers import reader_for, reader_name
+from ..sources.readers import reader_for, reader_name, reads_bytes
 from .cache import READ, BuildCache
 from .workers import Executor, LocalExecutor
 
@@ -91,7 +91,8 @@ def _parse(source: _Source, strict: bool, cache: BuildCache | None) -> Read:
     recorder = Reporter(stream=None, strict=strict)
     reader = reader_for(source.entry.path.name)
     assert reader is not None  # checked by _look_up
-    result = (reader(decode(source.data, source.shown), source.shown, recorder), recorder.warnings)
+    content = source.data if reads_bytes(source.entry.path.name) else decode(source.data, source.shown)
+    result = (reader(content, source.shown, recorder), recorder.warnings)
     if cache is not None:
         cache.store(READ, source.key, result)
     return result

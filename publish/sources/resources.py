@@ -3,12 +3,20 @@
 Every renderer goes through :class:`Resources`, so that a Markdown image that
 points at ``../../etc/passwd`` or a ``file:`` URL is refused in every format
 alike, with a warning at the place that asked for it.
+
+A picture inside a Word document is named by the document and its part,
+``report.docx#word/media/image1.png``: the document passes the checks any
+file does, the part is read with the Word reader's bounded reads, and it is
+written out to ``cache_dir`` so that every renderer has a file to point at.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import shutil
 import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -16,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from ..build.output import write_atomic
 from ..diagnostics import Reporter
 from ..model.nodes import Pos
+from .readers.docx_package import PackageError, open_archive, read_member
 from .remote import RemotePolicy, RemoteRefused
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -53,6 +62,8 @@ class Resources:
         self.cache_dir = cache_dir
         self._cache: dict[Path, Resource] = {}
         self._remote_cache: dict[str, Resource | None] = {}
+        self._member_cache: dict[tuple[Path, str], Resource | None] = {}
+        self._scratch: Path | None = None
 
     def fetch(self, src: str, pos: Pos) -> Resource | None:
         """The resource named by ``src`` in the source at ``pos``, or None with a warning."""
@@ -73,8 +84,26 @@ class Resources:
         if not any(candidate.is_relative_to(root) for root in self.roots):
             self.reporter.warn(pos, f"resource refused (outside the content folder): {src}")
             return None
+        if parts.fragment and candidate.suffix.lower() == ".docx":
+            key = (candidate, unquote(parts.fragment))
+            if key not in self._member_cache:
+                self._member_cache[key] = self._fetch_member(candidate, key[1], src, pos)
+            return self._member_cache[key]
         if candidate in self._cache:
             return self._cache[candidate]
+        data = self._read_file(candidate, src, pos)
+        if data is None:
+            return None
+        media_type = sniff_image_type(data)
+        if media_type is None:
+            self.reporter.warn(pos, f"resource refused (not a PNG, JPEG, GIF, WebP or SVG image): {src}")
+            return None
+        resource = Resource(candidate, data, media_type)
+        self._cache[candidate] = resource
+        return resource
+
+    def _read_file(self, candidate: Path, src: str, pos: Pos) -> bytes | None:
+        """The bytes of a regular file within the size cap, or None with a warning."""
         try:
             info = candidate.stat()
         except OSError:
@@ -86,14 +115,41 @@ class Resources:
         if info.st_size > MAX_BYTES:
             self.reporter.warn(pos, f"resource refused (larger than {MAX_BYTES} bytes): {src}")
             return None
-        data = candidate.read_bytes()
+        with candidate.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)  # bounded: it may have grown since
+        if len(data) > MAX_BYTES:
+            self.reporter.warn(pos, f"resource refused (larger than {MAX_BYTES} bytes): {src}")
+            return None
+        return data
+
+    def _fetch_member(self, archive: Path, member: str, src: str, pos: Pos) -> Resource | None:
+        """A picture inside a Word document, written out as a file of its own."""
+        container = self._read_file(archive, src, pos)
+        if container is None:
+            return None
+        try:
+            data = read_member(open_archive(container), member, MAX_BYTES)
+        except PackageError as exc:
+            self.reporter.warn(pos, f"resource refused ({exc}): {src}")
+            return None
         media_type = sniff_image_type(data)
         if media_type is None:
             self.reporter.warn(pos, f"resource refused (not a PNG, JPEG, GIF, WebP or SVG image): {src}")
             return None
-        resource = Resource(candidate, data, media_type)
-        self._cache[candidate] = resource
-        return resource
+        suffix = {v: k for k, v in _IMAGE_TYPES.items()}[media_type]
+        path = self._extraction_folder() / (hashlib.sha256(data).hexdigest()[:32] + suffix)
+        if not path.is_file():
+            write_atomic(path, data)
+        return Resource(path.resolve(), data, media_type)
+
+    def _extraction_folder(self) -> Path:
+        """``cache_dir``, else a folder of this process's own, removed when it exits."""
+        if self.cache_dir is not None:
+            return self.cache_dir
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="publish-docx-"))
+            atexit.register(shutil.rmtree, self._scratch, True)
+        return self._scratch
 
     def _fetch_remote(self, src: str, pos: Pos) -> Resource | None:
         if self.remote is None or self.cache_dir is None:

@@ -1,4 +1,5 @@
-"""Readers: each turns the text of one source file into an :class:`~publish.model.Article`.
+"""Readers: each turns the text of one source file (its bytes, for a binary format) into an
+:class:`~publish.model.Article`.
 
 They are registered by name with the file extensions they take, and never
 import renderers.  A reader only reads: rewrites of the tree that every source
@@ -9,17 +10,23 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import Any
 
 from ...diagnostics import Reporter
 from ...model.nodes import Article
 
-Reader = Callable[[str, str, Reporter], Article]
+#: ``read(content, shown_path, reporter)``: the content is the decoded text, or the file's bytes for a
+#: reader named in BYTES_READERS.
+Reader = Callable[[Any, str, Reporter], Article]
 
 # reader name -> (module, file extensions)
 READERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "markdown": ("publish.sources.readers.markdown", (".md", ".markdown")),
     "transcript": ("publish.sources.readers.transcript", (".txt",)),
+    "docx": ("publish.sources.readers.docx", (".docx",)),
 }
+#: Readers of binary formats: they are handed the file's bytes, not its text.
+BYTES_READERS = frozenset({"docx"})
 
 SOURCE_EXTENSIONS: tuple[str, ...] = tuple(ext for _, exts in READERS.values() for ext in exts)
 
@@ -34,3 +41,8 @@ def reader_for(filename: str) -> Reader | None:
     """The reader for a file, or None; its module (and its parser) is imported only now."""
     name = reader_name(filename)
     return importlib.import_module(READERS[name][0]).read if name else None
+
+
+def reads_bytes(filename: str) -> bool:
+    """Whether the reader for a file takes its bytes rather than its decoded text."""
+    return reader_name(filename) in BYTES_READERS
