@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .conventions import PAGE_SIZES, page_size_name
 from .diagnostics import BuildError, InputError, Reporter
 from .render import FORMATS
+
+if TYPE_CHECKING:
+    from .build.workers import Executor
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT = 0, 1, 2
 
@@ -37,6 +41,10 @@ formats_option = click.option("-f", "--formats", default=",".join(FORMATS), show
                               callback=_formats, help="Formats to build, comma-separated.")
 styles_option = click.option("--styles", "styles_dir", help="Theme folder (default: ./styles).",
                              type=click.Path(path_type=Path, file_okay=False, exists=True))
+scheduler_option = click.option("--scheduler", metavar="tcp://HOST:PORT",
+                                help="Run the work on this Dask scheduler (default: PUBLISH_SCHEDULER, else here).")
+drafts_option = click.option("--drafts", is_flag=True,
+                             help="Keep drafts in the book (draft: true, published: false), as drafts = true does.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,20 +115,23 @@ def _progress_printer() -> tuple[Callable[[str], None], Callable[[], None]]:
               help="Fetch http(s) images (public addresses only, with a timeout and a size cap).")
 @click.option("--no-cache", is_flag=True,
               help="Do everything afresh, and keep nothing for the next build (see \"The build cache\" in the README).")
+@drafts_option
+@scheduler_option
 @click.pass_context
 def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], page_size: str | None,
           styles_dir: Path | None, pdf_variant: str, timeout: float, split: bool, strict: bool,
-          allow_remote: bool, no_cache: bool) -> None:
+          allow_remote: bool, no_cache: bool, drafts: bool, scheduler: str | None) -> None:
     """Build SOURCE (a folder, a briefing.toml or one source file; default: content)."""
     from .build.pipeline import BuildOptions
     from .build.pipeline import build as run_build
 
-    options = BuildOptions(formats=formats, page_size=page_size_name(page_size) if page_size else None,
-                           pdf_variant=pdf_variant, styles_dir=styles_dir, allow_remote=allow_remote,
-                           timeout=timeout, split=split, use_cache=not no_cache)
     reporter = Reporter(strict=strict)
     step, stop = _progress_printer()
-    with _reporting(ctx):
+    with _reporting(ctx), _executor(scheduler) as executor:
+        options = BuildOptions(formats=formats, page_size=page_size_name(page_size) if page_size else None,
+                               pdf_variant=pdf_variant, styles_dir=styles_dir, allow_remote=allow_remote,
+                               timeout=timeout, split=split, use_cache=not no_cache, drafts=drafts,
+                               executor=executor)
         try:
             written = run_build(source, outdir, options, reporter, progress=step)
         finally:
@@ -129,13 +140,105 @@ def build(ctx: click.Context, source: Path, outdir: Path, formats: list[str], pa
             click.echo(str(path))
 
 
+@contextmanager
+def _executor(scheduler: str | None) -> Iterator[Executor | None]:
+    """The Dask cluster a scheduler names (and closed after), or None: this machine."""
+    from .build.cluster import ClusterExecutor, scheduler_address
+
+    address = scheduler_address(scheduler)
+    if address is None:
+        yield None
+        return
+    executor = ClusterExecutor(address)
+    try:
+        yield executor
+    finally:
+        executor.close()
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--batch", "batch_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="A batch.toml listing the books (see the README).")
+@click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"),
+              show_default=True, help="Each book's outputs go to OUTDIR/<slug>/.")
+@formats_option
+@click.option("--page-size", type=click.Choice(list(PAGE_SIZES), case_sensitive=False),
+              help="Override every manifest's page size for the PDF.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@drafts_option
+@scheduler_option
+@click.pass_context
+def batch(ctx: click.Context, sources: tuple[Path, ...], batch_file: Path | None, outdir: Path,
+          formats: list[str], page_size: str | None, strict: bool, drafts: bool, scheduler: str | None) -> None:
+    """Build many briefings: each SOURCE (or each book of a batch.toml) as publish build builds it."""
+    from .build.batch import BookRequest, read_batch, run_batch
+    from .build.pipeline import BuildOptions
+    from .build.workers import LocalExecutor
+
+    options = BuildOptions(formats=formats, page_size=page_size_name(page_size) if page_size else None,
+                           drafts=drafts)
+    status = EXIT_OK
+    with _reporting(ctx), _executor(scheduler) as cluster:
+        requests = [BookRequest(source, None, options) for source in sources]
+        if batch_file is not None:
+            listed, listed_outdir = read_batch(batch_file)
+            requests += listed
+            outdir = listed_outdir or outdir
+        if not requests:
+            raise click.UsageError("name the books: SOURCE ... or --batch batch.toml")
+        executor = cluster or LocalExecutor()
+        tick, stop = _batch_progress(len(requests))
+        try:
+            outcomes = run_batch(requests, outdir, executor, strict, progress=tick)
+        finally:
+            stop()
+        for outcome in outcomes:
+            for path in outcome.written:
+                click.echo(str(path))
+            if not outcome.ok:
+                click.echo(outcome.error, err=True)
+        _print_outcomes(outcomes)
+        status = EXIT_OK if all(outcome.ok for outcome in outcomes) else EXIT_FAILED
+    ctx.exit(status)
+
+
+def _batch_progress(total: int) -> tuple[Callable[[Any], None], Callable[[], None]]:
+    """A Rich progress bar over the books on a terminal; a line per book otherwise."""
+    if not sys.stderr.isatty():
+        return (lambda outcome: click.echo(f"publish: {outcome.slug or outcome.source}: "
+                                           f"{'ok' if outcome.ok else 'failed'}", err=True)), (lambda: None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    progress = Progress(TextColumn("books"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=Console(stderr=True), transient=True)
+    task = progress.add_task("books", total=total)
+    progress.start()
+    return (lambda outcome: progress.advance(task)), progress.stop
+
+
+def _print_outcomes(outcomes: Sequence[Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .build.batch import outcome_rows
+
+    table = Table("book", "status", "pages", "seconds", "warnings", title="publish batch")
+    for row in outcome_rows(outcomes):
+        table.add_row(*row)
+    Console(stderr=True, width=100).print(table)
+
+
 @cli.command()
 @source_argument
 @outdir_option
 @formats_option
 @styles_option
+@drafts_option
 @click.pass_context
-def watch(ctx: click.Context, source: Path, outdir: Path, formats: list[str], styles_dir: Path | None) -> None:
+def watch(ctx: click.Context, source: Path, outdir: Path, formats: list[str], styles_dir: Path | None,
+          drafts: bool) -> None:
     """Build SOURCE, then build again whenever a source, the manifest or the theme changes."""
     from watchfiles import watch as changes
 
@@ -148,7 +251,8 @@ def watch(ctx: click.Context, source: Path, outdir: Path, formats: list[str], st
     def rebuild() -> None:
         reporter = Reporter()
         try:
-            for path in run_build(source, outdir, BuildOptions(formats=formats, styles_dir=styles), reporter):
+            options = BuildOptions(formats=formats, styles_dir=styles, drafts=drafts)
+            for path in run_build(source, outdir, options, reporter):
                 click.echo(str(path))
         except (InputError, BuildError) as exc:  # a mistake while editing: say so and keep watching
             click.echo(str(exc.diagnostic) if isinstance(exc, InputError) else str(exc), err=True)
@@ -165,15 +269,16 @@ def watch(ctx: click.Context, source: Path, outdir: Path, formats: list[str], st
 @cli.command("lint")
 @source_argument
 @click.option("--strict", is_flag=True, help="Exit with status 1 when there is any warning.")
+@drafts_option
 @click.pass_context
-def lint_command(ctx: click.Context, source: Path, strict: bool) -> None:
+def lint_command(ctx: click.Context, source: Path, strict: bool, drafts: bool) -> None:
     """Report an editor's findings on SOURCE: repetitions, undefined abbreviations, skipped levels..."""
     from .build.book import load_book
     from .lint import lint
 
     reporter = Reporter()
     with _reporting(ctx):
-        book = load_book(source, reporter)
+        book = load_book(source, reporter, drafts=drafts)
         reporter.replay(lint(book))
     if strict and reporter.warnings:
         ctx.exit(EXIT_FAILED)
@@ -181,14 +286,15 @@ def lint_command(ctx: click.Context, source: Path, strict: bool) -> None:
 
 @cli.command()
 @source_argument
+@drafts_option
 @click.pass_context
-def model(ctx: click.Context, source: Path) -> None:
+def model(ctx: click.Context, source: Path, drafts: bool) -> None:
     """Print the normalised model of SOURCE as JSON."""
     from .build.book import load_book
     from .model.json import to_json
 
     with _reporting(ctx):
-        book = load_book(source, Reporter())
+        book = load_book(source, Reporter(), drafts=drafts)
         click.echo(to_json(book), nl=False)
 
 
@@ -198,13 +304,16 @@ def model(ctx: click.Context, source: Path) -> None:
               show_default=True, help="Folder holding the built outputs.")
 @click.option("-f", "--formats", default=",".join(FORMATS), show_default=True, callback=_formats,
               help="Formats to check, comma-separated.")
+@drafts_option
 @click.pass_context
-def check(ctx: click.Context, source: Path, outdir: Path, formats: list[str]) -> None:
-    """Check that the outputs built from SOURCE say what its model says, and are valid."""
+def check(ctx: click.Context, source: Path, outdir: Path, formats: list[str], drafts: bool) -> None:
+    """Check that SOURCE's model holds every line of its sources, and that the outputs built
+    from it say what the model says and are valid."""
     from .build.book import load_book
     from .diagnostics import Diagnostic
     from .model.nodes import Pos
-    from .verify import EXTENSIONS, INSTALL_HINT, check_outputs, missing_readers
+    from .sources.manifest import locate
+    from .verify import EXTENSIONS, INSTALL_HINT, check_outputs, check_sources, missing_readers
 
     missing = missing_readers(formats)
     if missing:
@@ -212,7 +321,7 @@ def check(ctx: click.Context, source: Path, outdir: Path, formats: list[str]) ->
         ctx.exit(EXIT_INPUT)
     status = EXIT_OK
     with _reporting(ctx):
-        book = load_book(source, Reporter(stream=None))  # the build already showed its warnings
+        book = load_book(source, Reporter(stream=None), drafts=drafts)  # the build showed its warnings
         outputs = {f: outdir / f"{book.meta.slug}{EXTENSIONS[f]}" for f in formats}
         absent = [path for path in outputs.values() if not path.is_file()]
         for path in absent:
@@ -220,7 +329,7 @@ def check(ctx: click.Context, source: Path, outdir: Path, formats: list[str]) ->
         if absent:
             status = EXIT_INPUT
         else:
-            findings = check_outputs(book, outputs)
+            findings = check_sources(locate(source)) + check_outputs(book, outputs)
             for finding in findings:
                 click.echo(str(finding), err=True)
             status = EXIT_FAILED if findings else EXIT_OK

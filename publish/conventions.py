@@ -11,16 +11,27 @@ PDF, the EPUB and the Word document alike.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model.nodes import ArticleMeta, Person
+from .model.nodes import ArticleMeta, Person, Turn
 
 # ------------------------------------------------------------------- people
 
 #: Roles whose plural is not the role and an "s".
 _PLURALS = {"chair": "chairs", "discussant": "discussants", "host": "hosts"}
+#: Roles a byline names in other words than the role's (a memo's addressees), in one form.
+_ROLE_WORDS = {"recipient": "To", "copied": "Cc"}
+#: Roles as a Japanese byline names them.
+_JAPANESE_ROLES = {
+    "author": "著者", "speaker": "講演者", "keynote speaker": "基調講演", "panelist": "登壇者",
+    "presenter": "報告者", "commentator": "コメンテーター", "discussant": "討論者",
+    "moderator": "モデレーター", "chair": "座長", "host": "司会", "recipient": "宛先", "copied": "写し",
+    "member": "委員", "secretariat": "事務局",
+}
 
 
 @dataclass(frozen=True)
@@ -35,12 +46,12 @@ class BylineGroup:
         """Authors' bylines read "By A and B"; everyone else's start with their role."""
         return bool(self.roles) and all(role.lower() == "author" for role in self.roles)
 
-    @property
-    def label(self) -> str:
-        """``By``, or the roles (``Speakers``, ``Commentator & Moderator``), or ""."""
-        if self.by_authors:
+    def label(self, language: str = "en") -> str:
+        """``By``, or the roles (``Speakers``, ``Commentator & Moderator``), or ""; in Japanese
+        the roles' Japanese names (``講演者``)."""
+        if self.by_authors and not is_japanese(language):
             return "By"
-        return role_label(self.roles, plural=len(self.people) > 1)
+        return role_label(self.roles, plural=len(self.people) > 1, language=language)
 
 
 def byline_groups(people: Sequence[Person]) -> list[BylineGroup]:
@@ -52,9 +63,14 @@ def byline_groups(people: Sequence[Person]) -> list[BylineGroup]:
     return [BylineGroup(roles, tuple(members)) for roles, members in groups.items()]
 
 
-def role_label(roles: Sequence[str], *, plural: bool = False) -> str:
-    """``("commentator", "moderator")`` -> ``Commentator & Moderator``; ``plural`` for a group."""
+def role_label(roles: Sequence[str], *, plural: bool = False, language: str = "en") -> str:
+    """``("commentator", "moderator")`` -> ``Commentator & Moderator``; ``plural`` for a group.
+    In Japanese, ``コメンテーター・モデレーター``."""
     words = [role.strip() for role in roles if role.strip()]
+    if is_japanese(language):
+        return "・".join(_JAPANESE_ROLES.get(word.lower(), word) for word in words)
+    if any(word.lower() in _ROLE_WORDS for word in words):
+        return " & ".join(_ROLE_WORDS.get(word.lower(), word[:1].upper() + word[1:]) for word in words)
     if plural:
         words = [_PLURALS.get(word.lower(), word + "s") for word in words]
     return " & ".join(word[:1].upper() + word[1:] for word in words)
@@ -87,7 +103,8 @@ def is_japanese(language: str) -> bool:
 
 
 #: What a question's speaker is called when the source names nobody: no name is shown.
-ANONYMOUS_SPEAKERS = frozenset({"", "q", "question", "audience", "participant"})
+ANONYMOUS_SPEAKERS = frozenset({"", "q", "question", "audience", "participant", "audience member",
+                                "questioner", "floor", "質問", "質問者", "会場"})
 
 
 # -------------------------------------------------------------------- dates
@@ -96,10 +113,13 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")
 
 
-def format_date(day: dt.date | None) -> str:
-    """``13 November 2025``: spelt out, unambiguous everywhere, independent of the machine's locale."""
+def format_date(day: dt.date | None, language: str = "en") -> str:
+    """``13 November 2025``, ``2025年11月13日`` in Japanese: spelt out, unambiguous everywhere,
+    independent of the machine's locale."""
     if day is None:
         return ""
+    if is_japanese(language):
+        return f"{day.year}年{day.month}月{day.day}日"
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
@@ -120,6 +140,58 @@ def lead_image_description(meta: ArticleMeta) -> str:
     return image.alt or image.title or f"Lead image of the article “{meta.title}”"
 
 
+# ------------------------------------------------------------ what was said
+
+
+def turn_speaker(turn: Turn, people: dict[str, Person]) -> str:
+    """The name a turn is printed under: the person its label was matched to, else the label
+    as the source writes it (never a guess)."""
+    person = people.get(turn.person_id) if turn.person_id else None
+    return person.name if person else turn.speaker.strip()
+
+
+def asker(turn: Turn) -> str:
+    """Who asked a question from the floor, as the text gives it: ``Sam Ortiz (Gridwatch Analytics)``."""
+    if not turn.asker:
+        return ""
+    return f"{turn.asker} ({turn.asker_affiliation})" if turn.asker_affiliation else turn.asker
+
+
+def questioner(turn: Turn, people: dict[str, Person]) -> str:
+    """Who is named beside a question's Q: the person its label was matched to, the asker the
+    text names, or nobody (``Q``, ``AUDIENCE MEMBER``)."""
+    if turn.asker:
+        return asker(turn)
+    name = turn_speaker(turn, people)
+    return "" if name.lower().strip() in ANONYMOUS_SPEAKERS else name
+
+
+def question_label(turn: Turn, people: dict[str, Person]) -> str:
+    """A question's label where a format writes it as words: ``Q``, ``Q – Sam Ortiz (Gridwatch)``."""
+    name = questioner(turn, people)
+    return f"Q – {name}" if name else "Q"
+
+
+def direction_text(text: str) -> str:
+    """A stage direction as every format prints it: in brackets, full-width ones in Japanese."""
+    return f"（{text}）" if EAST_ASIAN_SCRIPT.search(text) else f"({text})"
+
+
+#: A numbered list's style: its CSS list-style-type and Word's w:numFmt.
+LIST_STYLES = {
+    "decimal": ("decimal", "decimal"),
+    "lower-alpha": ("lower-alpha", "lowerLetter"),
+    "upper-alpha": ("upper-alpha", "upperLetter"),
+    "lower-roman": ("lower-roman", "lowerRoman"),
+    "upper-roman": ("upper-roman", "upperRoman"),
+}
+
+
+def list_label(delimiter: str, number: str) -> str:
+    """A list item's label around its ``number``: ``1.``, ``a)``, ``(1)``."""
+    return f"({number})" if delimiter == "()" else f"{number}{delimiter if delimiter in ('.', ')') else '.'}"
+
+
 # -------------------------------------------------------------------- links
 
 #: Addresses a link keeps in every format; any other target (``tel:``, a path relative
@@ -137,6 +209,30 @@ def cross_reference(target: str) -> str:
     """The id a ``#id`` link leads to inside the book, or "" when it is not one."""
     target = target.strip()
     return target[1:] if target.startswith("#") and len(target) > 1 else ""
+
+
+# ---------------------------------------------------- sources in the Word file
+
+#: A hidden bookmark (Word hides names that start with "_") around every paragraph of the
+#: Word document that comes from a line of a source: ``_S<file>_<line>_<n>``.  ``publish
+#: absorb`` reads them to take a colleague's edits back to the line they came from.
+_ANCHOR = re.compile(r"_S([0-9a-f]{6})_(\d+)_(\d+)")
+
+
+def source_tag(path: str) -> str:
+    """Six hex digits naming a source by its file name (the same wherever it was built from)."""
+    return hashlib.sha1(os.path.basename(path).encode("utf-8")).hexdigest()[:6]
+
+
+def source_anchor(path: str, line: int, ordinal: int) -> str:
+    """The bookmark name of the ``ordinal``-th paragraph that comes from ``line`` of ``path``."""
+    return f"_S{source_tag(path)}_{line}_{ordinal}"
+
+
+def read_source_anchor(name: str) -> tuple[str, int] | None:
+    """``(source tag, line)`` of a bookmark :func:`source_anchor` named, else None."""
+    match = _ANCHOR.fullmatch(name)
+    return (match[1], int(match[2])) if match else None
 
 
 # ------------------------------------------------------------ the book's parts

@@ -60,6 +60,11 @@ class Reporter:
         if self.stream is not None:
             print(diagnostic, file=self.stream)
 
+    def note(self, message: str) -> None:
+        """A line for the reader that is not about a place in a source (a summary)."""
+        if self.stream is not None:
+            print(f"publish: {message}", file=self.stream)
+
     def replay(self, diagnostics: Iterable[Diagnostic]) -> None:
         """Warn again, in order, what another reporter collected (a child process, a
         cached result): each labelled by this reporter's strictness."""

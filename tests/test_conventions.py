@@ -44,9 +44,9 @@ def test_one_byline_per_set_of_roles_in_the_sources_order():
     people = [person("A", "speaker"), person("M", "moderator"), person("B", "Speaker"),
               person("C", "commentator", "moderator")]
     groups = byline_groups(people)
-    assert [(g.label, [p.name for p in g.people]) for g in groups] == [
+    assert [(g.label(), [p.name for p in g.people]) for g in groups] == [
         ("Speakers", ["A", "B"]), ("Moderator", ["M"]), ("Commentator & Moderator", ["C"])]
-    assert [g.label for g in byline_groups([person("A", "author"), person("B", "author")])] == ["By"]
+    assert [g.label() for g in byline_groups([person("A", "author"), person("B", "author")])] == ["By"]
     assert role_label(("keynote speaker", "Q&A chair"), plural=True) == "Keynote speakers & Q&A chairs"
 
 

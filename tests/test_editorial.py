@@ -118,8 +118,7 @@ def test_lint_speakers() -> None:
     assert [f"{d.pos.line}: {d.message}" for d in lint(book)] == [
         "14: Bob JONES answers in the Q&A but is not among the people in the header",
         "1: Alice SMITH (speaker) is in the header but never speaks in the Q&A",
-        "1: KATO Hiroshi (moderator) is in the header but never speaks in the Q&A",
-    ]
+    ]  # the moderator, KATO Hiroshi, may run a Q&A without a turn in its summary: no finding
 
 
 def test_lint_command_and_strict(tmp_path: Path) -> None:

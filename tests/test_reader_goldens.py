@@ -14,6 +14,8 @@ import pytest
 from publish.api import load_book
 from publish.diagnostics import Reporter
 from publish.model.native import dump
+from publish.sources.ingest import read_source
+from publish.sources.readers import accounted_reader_for
 
 from .conftest import CONTENT, GOLDENS, ROOT, SOURCES
 
@@ -31,8 +33,32 @@ def test_model_dump_matches_golden(source: Path, update_goldens: bool, monkeypat
     book = load_book(Path(os.path.relpath(source, ROOT)), reporter)
     warnings = "".join(f"# {w}\n" for w in reporter.warnings)
     actual = warnings + dump(book)
-    golden = GOLDENS / f"{source.name}.native"
+    check_golden(GOLDENS / f"{source.name}.native", actual, update_goldens)
+
+
+#: The shapes of tests/shapes/ (and the plain-text ones of tests/shapes-errors/), each as its reader alone reads it.
+SHAPES = sorted(p for p in (SOURCES.parent / "shapes").iterdir()
+                if p.suffix in (".md", ".markdown", ".txt") and p.name != "README.md") + sorted(
+    (SOURCES.parent / "shapes-errors").glob("*.txt"))
+
+
+@pytest.mark.parametrize("source", SHAPES, ids=lambda p: p.name)
+def test_shape_dump_matches_golden(source: Path, update_goldens: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader's article (before any transform), its warnings and the lines it left out, by rule."""
+    monkeypatch.chdir(ROOT)
+    reporter = Reporter(stream=None)
+    shown = os.path.relpath(source, ROOT)
+    reader = accounted_reader_for(source.name)
+    assert reader is not None
+    article, dropped = reader(read_source(source, shown), shown, reporter)
+    actual = "".join(f"# {w}\n" for w in reporter.warnings)
+    actual += "".join(f"# left out: {d.line}{f'-{d.last}' if d.last > d.line else ''} ({d.rule})\n" for d in dropped)
+    check_golden(GOLDENS / "shapes" / f"{source.name}.native", actual + dump(article), update_goldens)
+
+
+def check_golden(golden: Path, actual: str, update_goldens: bool) -> None:
     if update_goldens or not golden.exists():
+        golden.parent.mkdir(exist_ok=True)
         golden.write_text(actual, encoding="utf-8")
         if not update_goldens:
             pytest.fail(f"golden {golden.name} was missing and has been written: review and commit it")

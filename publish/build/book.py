@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from ..diagnostics import InputError, Reporter
@@ -15,14 +16,17 @@ from .read import read_book
 from .workers import Executor
 
 
-def load_book(source: Path, reporter: Reporter | None = None) -> m.Book:
-    """The finished model of SOURCE: read and transformed, ready for any renderer."""
-    return finish_book(locate(source), reporter or Reporter())
+def load_book(source: Path, reporter: Reporter | None = None, *, drafts: bool = False) -> m.Book:
+    """The finished model of SOURCE: read and transformed, ready for any renderer.
+    ``drafts`` keeps the drafts in, as the manifest's ``drafts = true`` does."""
+    return finish_book(locate(source), reporter or Reporter(), drafts=drafts)
 
 
 def finish_book(manifest: Manifest, reporter: Reporter, cache: BuildCache | None = None,
-                executor: Executor | None = None) -> m.Book:
+                executor: Executor | None = None, *, drafts: bool = False) -> m.Book:
     """The model of the book a manifest describes: read, transformed, dated."""
+    if drafts:
+        manifest = replace(manifest, meta=replace(manifest.meta, drafts=True))
     epoch = source_date_epoch()
     book = read_book(manifest, reporter, cache, executor)
     return apply_transforms(book, reporter, epoch.date() if epoch else None)

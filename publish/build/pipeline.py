@@ -49,6 +49,8 @@ class BuildOptions:
     timeout: float | None = None
     #: Also one PDF per article, into ``OUTDIR/articles/``.
     split: bool = False
+    #: Drafts in the book too (as the manifest's ``drafts = true``).
+    drafts: bool = False
     use_cache: bool = True
     #: Where the work runs (None: processes on this machine).
     executor: Executor | None = field(default=None, compare=False)
@@ -65,6 +67,25 @@ def default_styles_dir() -> Path:
     return local if (local / "theme.toml").is_file() else PACKAGE_STYLES
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A book read, transformed and ready to render, with where its outputs go."""
+
+    source: Path
+    outdir: Path
+    manifest: Manifest
+    book: m.Book
+    context: RenderContext
+    cache: BuildCache | None
+    formats: tuple[str, ...]
+    timeout: float
+    split: bool
+
+    def path(self, name: str) -> Path:
+        """Where the output named ``name`` (``<slug>.pdf``, ``articles/01-x.pdf``) is written."""
+        return self.outdir / name
+
+
 def build(source: Path, outdir: Path, options: BuildOptions | None = None, reporter: Reporter | None = None,
           progress: Callable[[str], None] = lambda step: None) -> list[Path]:
     """Build the requested formats; write them only when every one of them succeeded.
@@ -76,31 +97,49 @@ def build(source: Path, outdir: Path, options: BuildOptions | None = None, repor
     options = options or BuildOptions()
     reporter = reporter or Reporter()
     executor = options.executor or LocalExecutor()
-    formats = list(dict.fromkeys(options.formats))
     progress("reading sources")
+    prepared = prepare(source, outdir, options, reporter, executor)
+    editorial = start_lint(prepared, reporter, executor)
+    outputs = render_formats(prepared, progress, editorial)
+    if prepared.split and "pdf" in prepared.formats:
+        progress("rendering handouts")
+        outputs += render_handouts(prepared.book, prepared.context, prepared.timeout)
+    return write_outputs(prepared, outputs, reporter)
+
+
+def prepare(source: Path, outdir: Path, options: BuildOptions, reporter: Reporter, executor: Executor) -> Prepared:
+    """The book of ``source`` read and transformed, and the context its renderers need."""
     manifest = locate(source)
-    cache = BuildCache(cache_folder(outdir, source)) if options.use_cache else None
-    book = finish_book(manifest, reporter, cache, executor)
+    # the cache lives on this machine: a build whose work ships elsewhere keeps none
+    cache = BuildCache(cache_folder(outdir, source)) if options.use_cache and not executor.ships else None
+    book = finish_book(manifest, reporter, cache, executor, drafts=options.drafts)
     if cache is not None:
         for article in book.articles:
             cache.digest(article)  # once, before the children that key their results by it fork
     context = render_context(book, manifest, outdir, options, reporter, cache, executor)
     report_glyphs(book, context, manifest)
-    editorial = start_lint(book, cache, reporter, executor, source)
     timeout = default_timeout(book) if options.timeout is None else options.timeout
-    outputs = render_formats(book, context, formats, outdir, timeout, progress, editorial)
-    if options.split and "pdf" in formats:
-        progress("rendering handouts")
-        outputs += render_handouts(book, context, outdir, timeout)
-    fail_if_strict(reporter, source)
-    for path, data in outputs:
-        write_atomic(path, data)
-    written = [path for path, _ in outputs]
-    write_build_manifest(manifest, outdir, book.meta.slug, [p for p in written if p.parent == outdir],
-                         context.build_time)
-    if cache is not None:
-        cache.prune(["read", "lint", *formats])
+    return Prepared(source, outdir, manifest, book, context, cache, tuple(dict.fromkeys(options.formats)),
+                    timeout, options.split)
+
+
+def write_outputs(prepared: Prepared, outputs: list[tuple[str, bytes]], reporter: Reporter) -> list[Path]:
+    """Every output written atomically, then the build record; nothing when --strict found anything."""
+    fail_if_strict(reporter, prepared.source)
+    written = []
+    for name, data in outputs:
+        write_atomic(prepared.path(name), data)
+        written.append(prepared.path(name))
+    book = prepared.book
+    write_build_manifest(prepared.manifest, prepared.outdir, book.meta.slug,
+                         [p for p in written if p.parent == prepared.outdir], prepared.context.build_time)
+    if prepared.cache is not None:
+        prepared.cache.prune(["read", "lint", *prepared.formats])
     return written
+
+
+def output_name(book: m.Book, name: str) -> str:
+    return f"{book.meta.slug}{extension(name)}"
 
 
 def render_context(book: m.Book, manifest: Manifest, outdir: Path, options: BuildOptions, reporter: Reporter,
@@ -130,36 +169,45 @@ def report_glyphs(book: m.Book, context: RenderContext, manifest: Manifest) -> N
     reporter.replay(missing_glyphs(book, context.theme, m.Pos(str(manifest.path or manifest.root))))
 
 
-def start_lint(book: m.Book, cache: BuildCache | None, reporter: Reporter, executor: Executor,
-               source: Path) -> Job[list[Diagnostic]] | None:
-    """The editor's findings, worked out beside the rendering where there is a core for it.
+def start_lint(prepared: Prepared, reporter: Reporter, executor: Executor) -> Job[list[Diagnostic]] | None:
+    """The editor's findings, worked out beside the rendering.
 
-    With --strict they come first, here: a finding stops the build before anything renders.
+    With --strict they come first, here, each reported: a finding stops the build before
+    anything renders.  Otherwise the build says how many there are (``publish lint`` lists
+    them), and prints only what concerns the build itself.
     """
-    if executor.workers > 1 and not reporter.strict:
-        return executor.start("lint", functools.partial(lint, book, cache))
-    reporter.replay(lint(book, cache))
-    fail_if_strict(reporter, source)
+    if not reporter.strict:
+        return executor.start("lint", functools.partial(lint, prepared.book, prepared.cache))
+    reporter.replay(lint(prepared.book, prepared.cache))
+    fail_if_strict(reporter, prepared.source)
     return None
 
 
-def render_formats(book: m.Book, context: RenderContext, formats: list[str], outdir: Path, timeout: float,
-                   progress: Callable[[str], None],
-                   editorial: Job[list[Diagnostic]] | None) -> list[tuple[Path, bytes]]:
+def count_findings(findings: list[Diagnostic], reporter: Reporter) -> None:
+    if findings:
+        reporter.note(f"{len(findings)} editorial finding{'s' if len(findings) > 1 else ''}; "
+                      "publish lint lists them")
+
+
+def render_formats(prepared: Prepared, progress: Callable[[str], None],
+                   editorial: Job[list[Diagnostic]] | None) -> list[tuple[str, bytes]]:
     """Every format's bytes, in the order asked for.
 
     With more than one worker the EPUB and the DOCX render beside the PDF, which
     is laid out here meanwhile (they need nothing from it); without the PDF, the
     DOCX renders here.
     """
+    book, context, formats, timeout = prepared.book, prepared.context, prepared.formats, prepared.timeout
     reporter = context.reporter
+    executor = context.executor
+    travelling = context.portable(book) if executor.ships else context
     elsewhere: dict[str, Job[Reported[bytes]]] = {}
     try:
-        if len(formats) > 1 and context.executor.workers > 1:
+        if len(formats) > 1 and executor.workers > 1:
             for name in ("docx", "epub"):
                 if name in formats and (name == "epub" or "pdf" in formats):
-                    work = functools.partial(_render_elsewhere, name, book, context)
-                    elsewhere[name] = context.executor.start(name, reporting(work, reporter.strict))
+                    work = functools.partial(_render_elsewhere, name, book, travelling)
+                    elsewhere[name] = executor.start(name, reporting(work, reporter.strict))
         rendered: dict[str, bytes] = {}
         for name in sorted(formats, key=lambda f: f != "pdf"):  # the slowest first
             if name not in elsewhere:
@@ -172,13 +220,13 @@ def render_formats(book: m.Book, context: RenderContext, formats: list[str], out
             reporter.replay(result.warnings)
             rendered[name] = result.value
         if editorial is not None:
-            reporter.replay(editorial.result(timeout))
+            count_findings(editorial.result(timeout), reporter)
     finally:
         for job in elsewhere.values():
             job.stop()
         if editorial is not None:
             editorial.stop()
-    return [(outdir / f"{book.meta.slug}{extension(name)}", rendered[name]) for name in formats]
+    return [(output_name(book, name), rendered[name]) for name in formats]
 
 
 def _render_elsewhere(name: str, book: m.Book, context: RenderContext, reporter: Reporter) -> bytes:
@@ -190,10 +238,10 @@ def _data(result: Rendered | bytes) -> bytes:
     return result.data if isinstance(result, Rendered) else result
 
 
-def render_handouts(book: m.Book, context: RenderContext, outdir: Path, timeout: float) -> list[tuple[Path, bytes]]:
+def render_handouts(book: m.Book, context: RenderContext, timeout: float) -> list[tuple[str, bytes]]:
     """One PDF per article for handing out (``--split``), named by its place and id."""
     with time_limit(timeout, "pdf"):
-        return [(outdir / "articles" / f"{index:02d}-{article.id}.pdf", data)
+        return [(f"articles/{index:02d}-{article.id}.pdf", data)
                 for index, (article, data) in enumerate(get_handout_renderer()(book, context), 1)]
 
 

@@ -20,7 +20,7 @@ import itertools
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -56,12 +56,23 @@ class Executor(Protocol):
         """How many tasks may run at once (1: one after the other, here)."""
         ...
 
+    @property
+    def ships(self) -> bool:
+        """Whether tasks leave this machine: then what they need must travel with them
+        (``RenderContext.portable``), and nothing they do to this machine's files counts."""
+        ...
+
     def map(self, name: str, tasks: Sequence[Callable[[], T]]) -> list[T]:
         """Every task's result, in order; the first failure stops the rest and is raised."""
         ...
 
     def start(self, name: str, task: Callable[[], T]) -> Job[T]:
         """``task`` running in the background."""
+        ...
+
+    def each(self, name: str, tasks: Sequence[Callable[[], T]]) -> Iterator[tuple[int, T | BuildError]]:
+        """Every task's index and result as it comes; a task that fails gives its error and
+        the others go on (a batch of books)."""
         ...
 
 
@@ -121,10 +132,22 @@ class LocalExecutor:
     def workers(self) -> int:
         return self._workers
 
+    @property
+    def ships(self) -> bool:
+        return False
+
     def map(self, name: str, tasks: Sequence[Callable[[], T]]) -> list[T]:
         if self._workers <= 1 or len(tasks) <= 1:
             return [task() for task in tasks]
-        return _run_forked(name, tasks, self._workers)
+        return [_unwrap(name, result) for _, result in sorted(_forked_each(name, tasks, self._workers, stop=True))]
+
+    def each(self, name: str, tasks: Sequence[Callable[[], T]]) -> Iterator[tuple[int, T | BuildError]]:
+        if self._workers <= 1:
+            for index, task in enumerate(tasks):
+                yield index, _settled(name, task)
+            return
+        for index, result in _forked_each(name, tasks, self._workers, stop=False):
+            yield index, result if not isinstance(result, BaseException) else _as_build_error(name, result)
 
     def start(self, name: str, task: Callable[[], T]) -> Job[T]:
         if self._workers <= 1:
@@ -205,26 +228,57 @@ def _receive(name: str, receive: Connection, process: BaseProcess) -> object:
     return payload
 
 
-def _run_forked(name: str, tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
-    """Each task in a child of its own, at most ``workers`` at a time."""
+def _forked_each(name: str, tasks: Sequence[Callable[[], T]], workers: int,
+                 stop: bool) -> Iterator[tuple[int, T | BaseException]]:
+    """Each task in a child of its own, at most ``workers`` at a time, as they end; with
+    ``stop``, the first failure stops the rest."""
     waiting = iter(enumerate(tasks))
     running: dict[Connection, tuple[int, BaseProcess]] = {}
-    results: dict[int, T] = {}
+    done = 0
     try:
-        while len(results) < len(tasks):
+        while done < len(tasks):
             for index, task in itertools.islice(waiting, workers - len(running)):
                 receive, process = _fork(task)
                 running[receive] = (index, process)
             for ready in wait(list(running)):
                 assert isinstance(ready, Connection)
                 index, process = running.pop(ready)
-                results[index] = _receive(name, ready, process)  # type: ignore[assignment]
+                done += 1
+                try:
+                    result: T | BaseException = _receive(name, ready, process)  # type: ignore[assignment]
+                except (BuildError, InputError) as error:
+                    if stop:
+                        raise
+                    result = error
+                yield index, result
     finally:
         for receive, (_, process) in running.items():
             process.kill()
             process.join()
             _close(receive)
-    return [results[index] for index in range(len(tasks))]
+
+
+def _unwrap(name: str, result: T | BaseException) -> T:
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def _settled(name: str, task: Callable[[], T]) -> T | BuildError:
+    try:
+        return task()
+    except (BuildError, InputError) as error:
+        return _as_build_error(name, error)
+    except Exception as error:  # a task's own failure is its result; the batch goes on
+        return BuildError(name, f"{type(error).__name__}: {error}")
+
+
+def _as_build_error(name: str, error: BaseException) -> BuildError:
+    if isinstance(error, BuildError):
+        return error
+    if isinstance(error, InputError):
+        return BuildError(error.diagnostic.pos, error.diagnostic.message)
+    return BuildError(name, f"{type(error).__name__}: {error}")
 
 
 class _Forked(Generic[T]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,9 +17,18 @@ from .repetition import repetitions
 WELL_KNOWN = {
     "US", "USA", "UK", "EU", "UN", "AI", "GDP", "NATO", "COVID", "CEO", "R&D", "USD", "DC", "PhD",
     "TV", "IT", "OK", "Q&A", "AM", "PM", "UTC", "G7", "G20", "ID", "PDF", "COVID-19",
+    # the states and bodies a policy reader meets every day
+    "PRC", "ROK", "DPRK", "UAE", "UNSC", "WTO", "IMF", "OECD", "WHO", "ASEAN", "APEC", "NGO", "NGOs",
+    "USAID", "CIA", "FBI", "NASA", "LNG", "STEM", "ICBM", "IAEA", "BRICS", "SDGs", "CO2", "EV", "EVs",
 }
 _AUTHOR_ROLES = {"author"}
 _SPEAKING_ROLES = {"speaker", "keynote speaker", "presenter", "lecturer", "panelist", "discussant"}
+_UNNAMED_ANSWERS = {"a", "answer", "回答", "答"}
+#: A capitalised word right after an abbreviation makes it part of a name: "MP Materials",
+#: "USS George Washington", "JET Programme" (not at a sentence's start, where any word is).
+_IN_A_NAME = re.compile(r"\s+(?:[A-Z][a-z]|[A-Z]\.)")
+#: Text mostly in capitals (a shouted heading, a memo's banner): its words are not abbreviations.
+_SHOUTED = 0.6
 
 
 def _warn(pos: m.Pos | None, message: str, fallback: m.Pos | None = None) -> Diagnostic:
@@ -95,15 +105,24 @@ def _is_bare(text: str, target: str) -> bool:
 def abbreviations(book: m.Book) -> Iterator[Diagnostic]:
     defined = {a.short: a for a in book.abbreviations}
     order = {id(a): i for i, a in enumerate(book.articles)}
-    names = {w for c in book.people for w in c.person.name.split() if w.isupper()}
+    names = {w.strip(".,") for c in book.people for w in c.person.name.split() if w.isupper()}
     reported: set[str] = set()
     for article in book.articles:
+        names |= {w.strip(".,:") for p in article.meta.people for w in p.name.split() if w.isupper()}
+        names |= {w.strip(".,:") for n in iter_nodes(article.blocks) if isinstance(n, m.Turn)
+                  for w in (n.speaker, n.asker) for w in w.split() if w.isupper()}
         for passage in passages(article):
+            if _shouted(passage.text):
+                continue
             for match in _USE.finditer(passage.text):
                 short = match.group(1)
-                if short in reported or short in WELL_KNOWN or short in names:
+                if short in reported or short in names:
                     continue
+                if any(c.isdigit() for c in short) or _IN_A_NAME.match(passage.text, match.end()):
+                    continue  # a report's number, a programme's code, or a part of a name
                 entry = defined.get(short)
+                if entry is None and short in WELL_KNOWN:
+                    continue  # but one the text defines is still used before its definition
                 if entry is None:
                     reported.add(short)
                     yield _warn(passage.pos, f"abbreviation {short} is never defined", article.pos)
@@ -114,6 +133,11 @@ def abbreviations(book: m.Book) -> Iterator[Diagnostic]:
                                 article.pos)
                 else:
                     reported.add(short)
+
+
+def _shouted(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 6 and " " in text.strip() and sum(c.isupper() for c in letters) / len(letters) > _SHOUTED
 
 
 def _before(use: m.Pos, definition: m.Pos, article: m.Article, book: m.Book, order: dict[int, int]) -> bool:
@@ -129,13 +153,15 @@ def speakers(book: m.Book) -> Iterator[Diagnostic]:
         turns = [n for n in iter_nodes(article.blocks) if isinstance(n, m.Turn)]
         answers = [t for e in iter_nodes(article.blocks) if isinstance(e, m.Exchange) for t in e.answers]
         for turn in answers:
-            if turn.speaker and not turn.person_id:
+            # an answer the reader could give to nobody ("A:") has been reported where it is
+            if turn.speaker and not turn.person_id and turn.speaker.lower().strip(".") not in _UNNAMED_ANSWERS:
                 yield _warn(turn.pos, f"{turn.speaker} answers in the Q&A but is not among the people in the header",
                             article.pos)
         if not answers:
             continue
         speaking = {t.person_id for t in turns if t.person_id}
         for person in article.meta.people:
-            if person.id not in speaking:
+            # a moderator or chair may run a Q&A without a turn in its summary
+            if person.id not in speaking and set(person.roles) & _SPEAKING_ROLES:
                 roles = ", ".join(person.roles) or "no role"
                 yield _warn(article.pos, f"{person.name} ({roles}) is in the header but never speaks in the Q&A")

@@ -13,6 +13,10 @@ from typing import Any, assert_never
 
 from . import nodes as m
 
+#: Defaults that say nothing worth a line (the empty and false values are left out anyway).
+_QUIET_DEFAULTS = {("style", "decimal"), ("delimiter", "."), ("timestamps", True)}
+LISTS = (m.BulletList, m.OrderedList)
+
 
 def dump(node: Any) -> str:
     lines: list[str] = []
@@ -56,6 +60,10 @@ def _inline(node: m.Inline) -> str:
             return f"Sup {inline_text(children)}"
         case m.Subscript(children=children):
             return f"Sub {inline_text(children)}"
+        case m.Direction(text=text):
+            return f"Direction {_q(text)}"
+        case m.Timestamp(text=text):
+            return f"Time {_q(text)}"
         case _:
             assert_never(node)
 
@@ -98,10 +106,11 @@ def _node(node: Any, depth: int, lines: list[str]) -> None:
             nested.append((f.name, value))
         elif isinstance(value, m.Image):
             head.append(f"{f.name}=({_inline(value)})")
-        elif _holds_nodes(value):
+        elif _holds_nodes(value) or isinstance(node, m.DefinitionItem):
             nested.append((f.name, value))
-        elif value not in ("", (), None, False)\
-                or (f.name == "tight" and isinstance(node, m.BulletList | m.OrderedList)):
+        elif (f.name, value) in _QUIET_DEFAULTS:
+            continue
+        elif value not in ("", (), None, False) or (f.name == "tight" and isinstance(node, LISTS)):
             head.append(f"{f.name}={_scalar(value)}")
     pos = getattr(node, "pos", None)
     if pos is not None:
@@ -109,7 +118,14 @@ def _node(node: Any, depth: int, lines: list[str]) -> None:
     lines.append(pad + " ".join(head) + inline_field)
     for name, value in nested:
         children = value if isinstance(value, tuple) else (value,)
-        if isinstance(node, m.Table) and name in ("head", "body"):
+        if isinstance(node, m.DefinitionItem) and name == "terms":
+            lines.extend(f"{pad}  Term {inline_text(term)}" for term in children)
+        elif isinstance(node, m.DefinitionItem) and name == "definitions":
+            for definition in children:
+                lines.append(f"{pad}  Definition:")
+                for block in definition:
+                    _node(block, depth + 2, lines)
+        elif isinstance(node, m.Table) and name in ("head", "body"):
             lines.append(f"{pad}  {name}:")
             for row in children:
                 cells = " | ".join((f"{c.align}: " if c.align else "") + inline_text(c.children) for c in row)

@@ -118,6 +118,24 @@ class FootnoteRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Direction:
+    """What a transcript notes of the room, not words anyone said: ``(Laughter.)``, ``（拍手）``.
+
+    ``text`` is the note without its brackets (``Laughter.``); renderers set it apart
+    (italics, brackets), and the lint does not read it as part of a sentence.
+    """
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Timestamp:
+    """A recording's time mark where a transcript gives one (``00:14:52``)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Span:
     """A generic inline container with a semantic role (e.g. ``speaker``, ``abbr``, ``language``).
 
@@ -132,7 +150,7 @@ class Span:
 
 Inline = (
     Text | SoftBreak | LineBreak | Emph | Strong | Strikeout | Superscript | Subscript
-    | Code | Link | Image | FootnoteRef | Span
+    | Code | Link | Image | FootnoteRef | Span | Direction | Timestamp
 )
 INLINE_TYPES: tuple[type, ...] = get_args(Inline)
 
@@ -181,11 +199,32 @@ class BulletList:
 
 @dataclass(frozen=True, slots=True)
 class OrderedList:
-    """A numbered list starting at ``start``."""
+    """A numbered list starting at ``start``, numbered in ``style`` (``decimal``, ``lower-alpha``,
+    ``upper-alpha``, ``lower-roman``, ``upper-roman``) with ``delimiter`` after the number
+    (``.``, ``)``) or around it (``()``), as the source numbers it (a memo's ``a.``, ``(1)``)."""
 
     items: tuple[ListItem, ...]
     start: int = 1
     tight: bool = True
+    style: str = "decimal"
+    delimiter: str = "."
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionItem:
+    """One or more terms and their definitions."""
+
+    terms: tuple[tuple[Inline, ...], ...]
+    definitions: tuple[tuple[Block, ...], ...]
+    pos: Pos | None = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionList:
+    """Terms and what they mean (kramdown's ``Term`` / ``: definition``)."""
+
+    items: tuple[DefinitionItem, ...]
     pos: Pos | None = _pos()
 
 
@@ -251,11 +290,22 @@ class FootnoteDef:
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """One turn in a Q&A: who speaks (``speaker`` as written, ``person_id`` once resolved) and what."""
+    """One turn of a conversation: who speaks and what they say.
+
+    ``speaker`` is the label as the source writes it (``MS. OKAFOR``, ``Q``, ``質問``);
+    ``person_id`` the header person it was matched to ("" when none: a question from
+    the floor, or a label that matches nobody, which the reader reports).  A question
+    from the floor names its ``asker`` and ``asker_affiliation`` where the text gives
+    them; a question put to named people lists their names in ``addressed_to``.
+    A turn stands alone as a block (a transcript's remarks) or is part of an Exchange.
+    """
 
     speaker: str
     blocks: tuple[Block, ...]
     person_id: str = ""
+    asker: str = ""
+    asker_affiliation: str = ""
+    addressed_to: tuple[str, ...] = ()
     pos: Pos | None = _pos()
 
 
@@ -279,7 +329,7 @@ class Div:
 
 Block = (
     Heading | Paragraph | BulletList | OrderedList | Quote | CodeBlock | Table | Figure
-    | Rule | FootnoteDef | Exchange | Div
+    | Rule | FootnoteDef | Exchange | Div | Turn | DefinitionList
 )
 BLOCK_TYPES: tuple[type, ...] = get_args(Block)
 
@@ -307,6 +357,12 @@ class Person:
     affiliations: tuple[str, ...] = ()
     bio: tuple[Block, ...] = ()
     id: str = ""
+    #: ``Dr.``, ``Amb.``: as the source writes it before the name.
+    honorific: str = ""
+    #: A body, not a person (a working group, an editorial desk, a ministry): no name parts.
+    organisation: bool = False
+    #: An author key (``author: ktanaka``) for the manifest's ``[people.ktanaka]`` record.
+    ref: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +384,12 @@ class ArticleMeta:
     categories: tuple[str, ...] = ()
     kind: str = ""
     extra: tuple[tuple[str, str], ...] = ()
+    #: A marking the source carries (a memo's classification), shown with the article.
+    marking: str = ""
+    #: Abbreviations the source defines apart from its text (kramdown's ``*[FOIP]: ...``).
+    abbreviations: tuple[tuple[str, str], ...] = ()
+    #: Not published yet (``draft: true``, ``published: false``): left out of a book unless asked for.
+    draft: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +420,12 @@ class BookMeta:
     glossary: tuple[tuple[str, str], ...] = ()
     #: An image for the printed cover: its path as the manifest names it, from the working folder.
     cover_image: str = ""
+    #: Drafts are in the book (the manifest's ``drafts = true`` or ``--drafts``).
+    drafts: bool = False
+    #: A transcript's time marks are kept (the manifest's ``timestamps = false`` drops them).
+    timestamps: bool = True
+    #: The manifest's ``[people.KEY]`` records, for the authors a post names by key.
+    people: tuple[tuple[str, Person], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,10 +469,10 @@ class Book:
     abbreviations: tuple[Abbreviation, ...] = ()
 
 
-NODE_TYPES: tuple[type, ...] = (
-    Pos, *INLINE_TYPES, *BLOCK_TYPES, ListItem, TableCell, Turn, Person,
+NODE_TYPES: tuple[type, ...] = tuple(dict.fromkeys((
+    Pos, *INLINE_TYPES, *BLOCK_TYPES, ListItem, DefinitionItem, TableCell, Turn, Person,
     ArticleMeta, Article, BookMeta, Appearance, Contributor, Abbreviation, Book,
-)
+)))
 
 
 def _pickled_by_field_order(cls: type) -> None:

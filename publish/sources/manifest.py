@@ -15,7 +15,7 @@ from typing import Any
 
 from ..conventions import PAGE_SIZES, page_size_name
 from ..diagnostics import InputError
-from ..model.nodes import BookMeta, Pos
+from ..model.nodes import BookMeta, Paragraph, Person, Pos, Text
 from .dates import parse_date
 from .readers import SOURCE_EXTENSIONS
 from .slug import slugify, title_from_name
@@ -25,7 +25,10 @@ MANIFEST_NAME = "briefing.toml"
 _BOOK_KEYS = {
     "title", "subtitle", "date", "prepared_by", "distribution", "language", "page_size",
     "slug", "identifier", "publisher", "description", "sources", "glossary", "cover_image",
+    "drafts", "timestamps", "people",
 }
+#: What a ``[people.KEY]`` record may say of the person an author key names.
+_PERSON_KEYS = {"name", "family_name", "given_name", "affiliation", "affiliations", "bio", "url", "honorific"}
 _SOURCE_KEYS = {"path", "publisher", "url", "language"}
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -153,6 +156,8 @@ def _validate(data: dict[str, Any], path: Path, where: _Locator) -> Manifest:
         distribution=text("distribution"), language=language, page_size=page_size, slug=slug,
         identifier=text("identifier"), publisher=text("publisher"), description=text("description"),
         glossary=_glossary(data.get("glossary", {}), where), cover_image=text("cover_image"),
+        drafts=_flag(data, "drafts", False, where), timestamps=_flag(data, "timestamps", True, where),
+        people=_people(data.get("people", {}), where),
     )
     return Manifest(root=root, path=path, meta=meta, sources=_sources(data, root, where))
 
@@ -169,6 +174,40 @@ def _date(value: object, where: _Locator) -> dt.date | None:
         if parsed:
             return parsed[0]
     raise InputError(where.key("date"), "date must be a date, e.g. date = 2025-11-20")
+
+
+def _flag(data: dict[str, Any], key: str, default: bool, where: _Locator) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise InputError(where.key(key), f"'{key}' must be true or false")
+    return value
+
+
+def _people(value: object, where: _Locator) -> tuple[tuple[str, Person], ...]:
+    """``[people.KEY]`` records: the person a post names by key (``author: KEY``), as Jekyll
+    sites keep them in ``_data/authors.yml``."""
+    if not isinstance(value, dict):
+        raise InputError(where.key("people"), "people must be tables such as [people.ktanaka]")
+    records = []
+    for key, record in value.items():
+        pos = where.text(f"[people.{key}]")
+        if not isinstance(record, dict) or not isinstance(record.get("name"), str) or not record["name"].strip():
+            raise InputError(pos, f"[people.{key}] needs a name = \"...\"")
+        for field_name, field_value in record.items():
+            if field_name not in _PERSON_KEYS:
+                known = ", ".join(sorted(_PERSON_KEYS))
+                raise InputError(where.key(field_name, pos.line - 1), f"unknown key '{field_name}' in [people.{key}] "
+                                 f"(known: {known})")
+            a_list = field_name == "affiliations" and isinstance(field_value, list)
+            if not isinstance(field_value, str) and not a_list:
+                raise InputError(where.key(field_name, pos.line - 1), f"'{field_name}' must be a string in quotes")
+        affiliations = record.get("affiliations") or ([record["affiliation"]] if record.get("affiliation") else [])
+        bio = (Paragraph((Text(" ".join(record["bio"].split())),)),) if record.get("bio") else ()
+        records.append((key, Person(
+            name=" ".join(record["name"].split()), family_name=record.get("family_name", ""),
+            given_name=record.get("given_name", ""), affiliations=tuple(str(a) for a in affiliations), bio=bio,
+            honorific=record.get("honorific", ""), ref=key)))
+    return tuple(records)
 
 
 def _glossary(value: object, where: _Locator) -> tuple[tuple[str, str], ...]:

@@ -23,7 +23,8 @@ from urllib.parse import unquote, urlsplit
 
 from ..build.output import write_atomic
 from ..diagnostics import Reporter
-from ..model.nodes import Pos
+from ..model.nodes import Book, Image, Pos
+from ..model.walk import iter_nodes
 from .readers.docx_package import PackageError, open_archive, read_member
 from .remote import RemotePolicy, RemoteRefused
 
@@ -64,6 +65,23 @@ class Resources:
         self._remote_cache: dict[str, Resource | None] = {}
         self._member_cache: dict[tuple[Path, str], Resource | None] = {}
         self._scratch: Path | None = None
+
+    def prefetch(self, book: Book) -> None:
+        """Read every image the book names now, so that these resources serve them from memory
+        wherever they are used next (a render on another machine).  What is refused is left
+        for the renderer to refuse again, and report, where it asks."""
+        reporter, self.reporter = self.reporter, Reporter(stream=None)
+        try:
+            for article in book.articles:
+                pos = article.pos or Pos(article.id)
+                for node in iter_nodes(article):
+                    if isinstance(node, Image) and node.src:
+                        self.fetch(node.src, pos)
+            if book.meta.cover_image:
+                cover = Path(book.meta.cover_image)
+                self.fetch(cover.name, Pos(str(cover)))
+        finally:
+            self.reporter = reporter
 
     def fetch(self, src: str, pos: Pos) -> Resource | None:
         """The resource named by ``src`` in the source at ``pos``, or None with a warning."""

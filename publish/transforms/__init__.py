@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from ..diagnostics import Reporter
 from ..model.nodes import Book
-from . import abbreviations, defaults, headings, ids, languages, links, people, typography
+from . import abbreviations, defaults, headings, ids, languages, links, people, sources, typography
 
 Transform = Callable[[Book, Reporter], Book]
 
@@ -23,6 +23,9 @@ def transforms(source_date: dt.date | None = None) -> tuple[tuple[str, Transform
     """The rewrites in their order.  ``source_date`` is the build's date when
     ``SOURCE_DATE_EPOCH`` sets one: the cover's date when the manifest gives none."""
     return (
+        ("drafts", sources.leave_out_drafts),
+        ("people-records", sources.resolve_people),
+        ("timestamps", sources.drop_timestamps),
         ("inherit-language", defaults.inherit_language),
         ("description-as-subtitle", defaults.description_as_subtitle),
         ("plain-standfirst", defaults.plain_standfirst),

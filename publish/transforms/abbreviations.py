@@ -99,6 +99,8 @@ def definitions_and_first_uses(book: m.Book) -> tuple[dict[str, m.Abbreviation],
     found: dict[str, m.Abbreviation] = {}
     seen: dict[str, str] = {}
     for article in book.articles:
+        for defined, meaning in article.meta.abbreviations:  # defined apart from the text (kramdown)
+            found.setdefault(defined, m.Abbreviation(defined, meaning, pos=article.pos))
         article_passages = passages(article)
         texts = [(p.text, p.pos) for p in article_passages] + [(t, article.pos) for t in _metadata_text(article)]
         for text, pos in texts:

@@ -7,25 +7,20 @@ and the print HTML may put several articles in one document.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 from ..diagnostics import Reporter
 from ..model import nodes as m
 from ..model.walk import plain_text, rebuild
-from ..sources.names import name_key
+from ..sources.names import name_key, person_id
 from ..sources.slug import IdAllocator, slugify
 
 #: Ids of the book's back matter, which the renderers put after the articles.
 BACK_MATTER_IDS = ("people", "abbreviations")
 #: Ids the renderers use for the book's own parts; no article or heading may take them.
 RESERVED_IDS = ("cover", "contents", "at-a-glance", *BACK_MATTER_IDS)
-
-
-def person_id(person: m.Person) -> str:
-    """The same person gets the same id in every article."""
-    ordered = f"{person.family_name} {person.given_name}" if person.family_name else person.name
-    return "person-" + (slugify(ordered) or "anonymous")
 
 
 def assign_ids(book: m.Book, reporter: Reporter) -> m.Book:
@@ -54,10 +49,23 @@ def _article(article: m.Article, allocator: IdAllocator, reporter: Reporter) -> 
 
     people = tuple(replace(p, id=p.id or person_id(p)) for p in article.meta.people)
     by_name = {name_key(p.name): p.id for p in people}
-    by_name.update({name_key(p.family_name): p.id for p in people if p.family_name})
+    # a family name alone stands for a person only when one person in the article has it
+    families = Counter(name_key(p.family_name) for p in people if p.family_name)
+    by_name.update({name_key(p.family_name): p.id for p in people
+                    if p.family_name and families[name_key(p.family_name)] == 1
+                    and name_key(p.family_name) not in by_name})
+
+    renamed: dict[str, str] = {}
 
     def visit(node):
-        if isinstance(node, m.Heading) and not node.id:
+        if isinstance(node, m.Heading) and node.id:
+            # an id the source gives (kramdown's {#findings}) is kept, unless the book has it already
+            unique = allocator.take(node.id, "section")
+            if unique != node.id:
+                renamed[node.id] = unique
+                return replace(node, id=unique)
+            return node
+        if isinstance(node, m.Heading):
             wanted = f"{article_id}--{slugify(plain_text(node.children), 40)}"
             return replace(node, id=allocator.take(wanted, "section"))
         if isinstance(node, m.FootnoteRef):
@@ -70,5 +78,9 @@ def _article(article: m.Article, allocator: IdAllocator, reporter: Reporter) -> 
         return node
 
     blocks = rebuild(article.blocks, visit)
+    if renamed:  # this article's own links follow its renamed headings
+        blocks = rebuild(blocks, lambda node: replace(node, target="#" + renamed[node.target[1:]])
+                         if isinstance(node, m.Link) and node.target[1:] in renamed and node.target[:1] == "#"
+                         else node)
     meta = replace(article.meta, people=people)
     return replace(article, id=article_id, meta=meta, blocks=blocks)

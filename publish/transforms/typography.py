@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any, assert_never
 
+from ..conventions import is_japanese
 from ..diagnostics import Reporter
 from ..model import nodes as m
 from ..model.walk import node_fields
@@ -61,8 +62,13 @@ def _inlines(nodes: tuple[m.Inline, ...], before: str) -> tuple[tuple[m.Inline, 
                 children, before = _inlines(node.children, before)
                 if children is not node.children:
                     new = replace(node, children=children)
-            case m.FootnoteRef():
+            case m.FootnoteRef() | m.Timestamp():
                 pass
+            case m.Direction():
+                text = smarten(node.text)
+                if text != node.text:
+                    new = m.Direction(text)
+                before = ")"
             case _:
                 assert_never(node)
         changed = changed or new is not node
@@ -107,7 +113,9 @@ def smarten_book(book: m.Book, reporter: Reporter) -> m.Book:
             ),
         )
 
-    articles = tuple(replace(a, meta=meta(a.meta), blocks=_block(a.blocks)) for a in book.articles)
+    # Japanese has its own quotation marks (「」) and dashes: English rules would only harm it
+    articles = tuple(a if is_japanese(a.meta.language) else replace(a, meta=meta(a.meta), blocks=_block(a.blocks))
+                     for a in book.articles)
     book_meta = replace(
         book.meta,
         title=smarten(book.meta.title),

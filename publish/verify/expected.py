@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import assert_never
 
-from ..conventions import ANONYMOUS_SPEAKERS, CONTENTS_DEPTH, is_live_address
+from ..conventions import ANONYMOUS_SPEAKERS, CONTENTS_DEPTH, is_live_address, questioner, turn_speaker
 from ..model import nodes as m
 from ..model.walk import iter_nodes, plain_text, section_titles
 from .normalise import letters
@@ -89,7 +89,7 @@ def inline_parts(inlines: Iterable[m.Inline]) -> Iterator[str | Gap]:
     """The text of inlines, with gaps where an output may add a call mark or show a URL."""
     for node in inlines:
         match node:
-            case m.Text(text=text) | m.Code(text=text):
+            case m.Text(text=text) | m.Code(text=text) | m.Direction(text=text) | m.Timestamp(text=text):
                 yield text
             case m.SoftBreak() | m.LineBreak():
                 yield " "
@@ -191,8 +191,17 @@ class _ArticleWalk:
                 self.note_ids.append(node.note_id)
                 self.out.notes.append(self.note(node, pos))
             case m.Exchange():
-                for turn in (node.question, *node.answers):
+                self.turn(node.question, node.question.pos or pos, questioner(node.question, self.people))
+                for turn in node.answers:
                     self.turn(turn, turn.pos or pos)
+            case m.Turn():
+                self.turn(node, pos)
+            case m.DefinitionList():
+                for definition_item in node.items:
+                    for term in definition_item.terms:
+                        flow.append(item("term", inline_parts(term), definition_item.pos or pos))
+                    for definition in definition_item.definitions:
+                        self.blocks(definition, definition_item.pos or pos)
             case m.Rule():
                 pass
             case _:
@@ -217,10 +226,10 @@ class _ArticleWalk:
         pairs = sorted(zip(self.note_ids, self.out.notes, strict=True), key=lambda pair: first_call[pair[0]])
         self.out.notes = [note for _, note in pairs]
 
-    def turn(self, turn: m.Turn, pos: m.Pos) -> None:
-        person = self.people.get(turn.person_id)
-        speaker = person.name if person else turn.speaker.strip()
-        if speaker.lower() not in ANONYMOUS_SPEAKERS:
+    def turn(self, turn: m.Turn, pos: m.Pos, name: str | None = None) -> None:
+        """Who speaks, as every format names them (``conventions``), then what they say."""
+        speaker = turn_speaker(turn, self.people) if name is None else name
+        if speaker and speaker.lower() not in ANONYMOUS_SPEAKERS:
             self.out.flow.append(plain("speaker", speaker, pos))
         self.blocks(turn.blocks, pos)
 

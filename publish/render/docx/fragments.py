@@ -42,7 +42,8 @@ class Counters:
 class Recording:
     """What an article asked of the document while it was written."""
 
-    lists: list[tuple[int, int]] = field(default_factory=list)  # (level, start) of each ordered list
+    #: (level, start, style, delimiter) of each ordered list
+    lists: list[tuple[int, int, str, str]] = field(default_factory=list)
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (story, url, relationship id)
     bookmarks: dict[str, str | None] = field(default_factory=dict)  # ids looked up -> bookmark names
 
@@ -53,7 +54,7 @@ class Fragment:
     notes: bytes  # its footnotes inside a w:footnotes
     start: Counters
     end: Counters
-    lists: tuple[tuple[int, int], ...]
+    lists: tuple[tuple[int, int, str, str], ...]
     links: tuple[tuple[str, str, str], ...]
     #: The bookmark names it looked up, by id: it holds only while they are the same.
     bookmarks: tuple[tuple[str, str | None], ...]
@@ -79,18 +80,18 @@ def following(mark: etree._Element, stop: etree._Element | None = None) -> list[
     return nodes
 
 
-def put_back(fragment: Fragment, now: Counters, num_for: Callable[[int, int], int],
+def put_back(fragment: Fragment, now: Counters, num_for: Callable[[int, int, str, str], int],
              link_for: Callable[[str, str], str]) -> tuple[list[etree._Element], list[etree._Element]]:
     """The fragment's body and note elements, renumbered to start at ``now``.
 
-    ``num_for(level, start)`` allocates a numbering instance and ``link_for(story,
+    ``num_for(level, start, style, delimiter)`` allocates a numbering instance and ``link_for(story,
     url)`` a relationship, in the order the article first asked for them, so the
     document's own tables end up as a fresh build leaves them.
     """
     shift = Counters(now.bookmark - fragment.start.bookmark, now.note - fragment.start.note,
                      now.num - fragment.start.num)
-    nums = {str(fragment.start.num + index): str(num_for(level, start))
-            for index, (level, start) in enumerate(fragment.lists)}
+    nums = {str(fragment.start.num + index): str(num_for(*numbered))
+            for index, numbered in enumerate(fragment.lists)}
     links = {(story, r_id): link_for(story, url) for story, url, r_id in fragment.links}
     body, notes = parse_xml(fragment.body), parse_xml(fragment.notes)
     for story, root in ((BODY, body), (NOTES, notes)):

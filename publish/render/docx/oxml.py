@@ -23,6 +23,8 @@ from docx.parts.document import DocumentPart
 from docx.parts.story import StoryPart
 from lxml import etree
 
+from ...conventions import LIST_STYLES, list_label
+
 # ------------------------------------------------------------------ elements
 
 # Most tags built here have no python-docx class (w:lang, w:fldChar, w:footnote): OxmlElement
@@ -267,12 +269,13 @@ def footnote_mark(style_id: str) -> CT_R:
 # ----------------------------------------------------------------- numbering
 
 _BULLETS = ("\u2022", "\u2013", "\u25e6")
-_ORDERED_FORMATS = ("decimal", "lowerLetter", "lowerRoman")
+
 LIST_INDENT = 360  # twips per nesting level, and the hanging indent of the marker
 
 
 def abstract_num(abstract_id: int, ordered: bool, marker_font: str = "") -> etree._Element:
-    """A nine-level list definition: bullets, or decimal / letter / roman numbers.
+    """A nine-level list definition: bullets, or numbers ``1.`` at every level (a list numbered
+    otherwise says so in its own ``w:num``, as the source numbers it).
 
     ``marker_font`` sets the markers in the text's face: Word takes the paragraph's,
     LibreOffice its default font, which the document does not embed.
@@ -283,26 +286,32 @@ def abstract_num(abstract_id: int, ordered: bool, marker_font: str = "") -> etre
     )
     for level in range(9):
         if ordered:
-            fmt, label = _ORDERED_FORMATS[level % 3], f"%{level + 1}."
+            node.append(list_level(level, 1, "decimal", f"%{level + 1}.", marker_font))
         else:
-            fmt, label = "bullet", _BULLETS[level % 3]
-        node.append(element(
-            "w:lvl", {"w:ilvl": str(level)},
-            element("w:start", {"w:val": "1"}),
-            element("w:numFmt", {"w:val": fmt}),
-            element("w:lvlText", {"w:val": label}),
-            element("w:lvlJc", {"w:val": "left"}),
-            element("w:pPr", None, element("w:ind", {
-                "w:left": str(LIST_INDENT * (level + 1)), "w:hanging": str(LIST_INDENT),
-            })),
-            *([element("w:rPr", None, element("w:rFonts", {"w:ascii": marker_font, "w:hAnsi": marker_font}))]
-              if marker_font else []),
-        ))
+            node.append(list_level(level, 1, "bullet", _BULLETS[level % 3], marker_font))
     return node
 
 
-def num(num_id: int, abstract_id: int, level: int = 0, start: int | None = None) -> etree._Element:
-    """A list instance; ``start`` restarts numbering at ``level`` for this list alone."""
+def list_level(level: int, start: int, fmt: str, label: str, marker_font: str = "") -> etree._Element:
+    """One level of a list definition: its numbers (``fmt``, ``label``), start and indent."""
+    return element(
+        "w:lvl", {"w:ilvl": str(level)},
+        element("w:start", {"w:val": str(start)}),
+        element("w:numFmt", {"w:val": fmt}),
+        element("w:lvlText", {"w:val": label}),
+        element("w:lvlJc", {"w:val": "left"}),
+        element("w:pPr", None, element("w:ind", {
+            "w:left": str(LIST_INDENT * (level + 1)), "w:hanging": str(LIST_INDENT),
+        })),
+        *([element("w:rPr", None, element("w:rFonts", {"w:ascii": marker_font, "w:hAnsi": marker_font}))]
+          if marker_font else []),
+    )
+
+
+def num(num_id: int, abstract_id: int, level: int = 0, start: int | None = None,
+        numbered: etree._Element | None = None) -> etree._Element:
+    """A list instance; ``start`` restarts numbering at ``level`` for this list alone, and
+    ``numbered`` (a ``w:lvl``) numbers that level otherwise than the definition."""
     node = element(
         "w:num", {"w:numId": str(num_id)},
         element("w:abstractNumId", {"w:val": str(abstract_id)}),
@@ -311,6 +320,7 @@ def num(num_id: int, abstract_id: int, level: int = 0, start: int | None = None)
         node.append(element(
             "w:lvlOverride", {"w:ilvl": str(level)},
             element("w:startOverride", {"w:val": str(start)}),
+            *([numbered] if numbered is not None else []),
         ))
     return node
 
@@ -344,10 +354,11 @@ class Numbering:
             self.root.append(node)
         return abstract_id
 
-    def add_num(self, abstract_id: int, level: int = 0, start: int | None = None) -> int:
+    def add_num(self, abstract_id: int, level: int = 0, start: int | None = None,
+                numbered: etree._Element | None = None) -> int:
         num_id = self._next_num
         self._next_num += 1
-        node = num(num_id, abstract_id, level, start)
+        node = num(num_id, abstract_id, level, start, numbered)
         later = self.root.find(qn("w:numIdMacAtCleanup"))
         if later is not None:
             later.addprevious(node)
@@ -359,9 +370,14 @@ class Numbering:
     def next_num(self) -> int:
         return self._next_num
 
-    def ordered_list(self, level: int, start: int) -> int:
-        """A new numbering instance, so that this list counts from ``start`` again."""
-        return self.add_num(self.ordered_abstract, level, start)
+    def ordered_list(self, level: int, start: int, style: str = "decimal", delimiter: str = ".") -> int:
+        """A new numbering instance, so that this list counts from ``start`` again, numbered
+        in ``style`` with ``delimiter`` as the source numbers it (``a.``, ``(1)``)."""
+        numbered = None
+        if (style, delimiter) != ("decimal", "."):
+            fmt = LIST_STYLES.get(style, LIST_STYLES["decimal"])[1]
+            numbered = list_level(level, start, fmt, list_label(delimiter, f"%{level + 1}"), self.marker_font)
+        return self.add_num(self.ordered_abstract, level, start, numbered)
 
 
 def _id_number(node: etree._Element, attribute: str) -> int:

@@ -78,6 +78,7 @@ class RunFormat:
     strike: bool = False
     superscript: bool = False
     subscript: bool = False
+    small_caps: bool = False
     style: str = ""
     language: str = ""  # the article's language where it differs from the book's
 

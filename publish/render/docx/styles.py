@@ -62,6 +62,10 @@ class S:
     PERSON_NAME = "Person Name"
     PERSON_DETAIL = "Person Detail"
     ABBREVIATION = "Abbreviation Entry"
+    DEFINITION_TERM = "Definition Term"
+    DEFINITION = "Definition"
+    CALLOUT = "Callout"
+    ARTICLE_MARKING = "Article Marking"
     HEADER = "header"
     FOOTER = "footer"
     # character styles
@@ -70,6 +74,8 @@ class S:
     SPEAKER = "Speaker"
     VERBATIM = "Verbatim Char"
     HEADER_MARKING = "Header Marking"
+    DIRECTION = "Stage Direction"
+    TIMESTAMP = "Timestamp"
     # table style
     TABLE = "Briefing Table"
 
@@ -218,6 +224,13 @@ def style_specs(theme: Theme, geometry: PageGeometry) -> list[StyleSpec]:
              colour=accent, keep_next=True, space_before=22, space_after=4,
              borders=(("top", Border(rule, 6, 8)),)),
         Spec("Bio", S.BIO, based_on="BodyText", size=size - 1, colour=muted),
+        Spec("DefinitionTerm", S.DEFINITION_TERM, based_on="BodyText", bold=True, keep_next=True,
+             space_after=1),
+        Spec("Definition", S.DEFINITION, based_on="BodyText", indent_left=567),
+        Spec("Callout", S.CALLOUT, based_on="BodyText", shade=shade, indent_left=113, indent_right=113,
+             borders=(("left", Border(accent, 18, 6)),)),
+        Spec("ArticleMarking", S.ARTICLE_MARKING, based_on="Normal", font=sans, size=small, bold=True,
+             caps=True, letter_spacing=1, colour=marking, space_after=6),
         # "People in this briefing" and "Abbreviations", the back matter
         Spec("PersonName", S.PERSON_NAME, based_on="Normal", font=sans, size=size + 1, bold=True,
              colour=accent, keep_next=True, space_before=14, space_after=2,
@@ -239,6 +252,8 @@ def style_specs(theme: Theme, geometry: PageGeometry) -> list[StyleSpec]:
              no_proof=True),
         Spec("HeaderMarking", S.HEADER_MARKING, kind="character", bold=True, caps=True,
              colour=marking),
+        Spec("StageDirection", S.DIRECTION, kind="character", italic=True, colour=muted),
+        Spec("Timestamp", S.TIMESTAMP, kind="character", font=sans, size=small, colour=muted),
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any, assert_never
 
 from docx.document import Document as DocxDocument
@@ -21,14 +21,12 @@ from docx.text.run import Run
 from lxml import etree
 
 from ...conventions import (
-    BylineGroup,
-    bio_heading,
-    byline_groups,
     cross_reference,
-    format_date,
-    lead_image_description,
-    name_separators,
+    direction_text,
+    question_label,
     script_segments,
+    source_anchor,
+    turn_speaker,
 )
 from ...model.nodes import (
     Article,
@@ -37,6 +35,8 @@ from ...model.nodes import (
     BulletList,
     Code,
     CodeBlock,
+    DefinitionList,
+    Direction,
     Div,
     Emph,
     Exchange,
@@ -61,6 +61,7 @@ from ...model.nodes import (
     Superscript,
     Table,
     Text,
+    Timestamp,
     Turn,
 )
 from ..context import RenderContext
@@ -70,7 +71,8 @@ from .oxml import clean_text
 from .story import ArticleNotes, Frame, PartOwner, RunFormat, Story, Walked, bookmark_names
 from .styles import CELL_MARGIN, S, StyleSheet
 
-_DIV_STYLES = {"source-note": S.SOURCE_LINE, "bio": S.BIO, "standfirst": S.STANDFIRST}
+_DIV_STYLES = {"source-note": S.SOURCE_LINE, "bio": S.BIO, "standfirst": S.STANDFIRST, "lead": S.STANDFIRST,
+               "callout": S.CALLOUT, "note": S.CALLOUT, "warning": S.CALLOUT}
 _HEADING_STYLES = {2: S.HEADING2, 3: S.HEADING3, 4: S.HEADING4, 5: S.HEADING5, 6: S.HEADING6}
 _ALIGNMENTS = {"left": "left", "center": "center", "right": "right"}
 #: Text with no tab or line break: one w:t as it is.
@@ -107,45 +109,8 @@ class TextWriter:
         self._next_footnote = 1
         self._next_drawing = 1
         self._recording: fragments.Recording | None = None
-
-    def opening(self, article: Article, frame: Frame) -> None:
-        meta = article.meta
-        title = self.body.add_paragraph(self.styles.id(S.HEADING1))
-        self._bookmarked(title._p, article.id,
-                         lambda: self._run(title._p, self._format(article), meta.title))
-        if meta.subtitle:
-            self._text_paragraph(S.ARTICLE_SUBTITLE, meta.subtitle)
-        language = meta.language or self.book.meta.language or "en"
-        for group in byline_groups(meta.people):
-            self.byline(group, language)
-        if meta.date:
-            self._text_paragraph(S.DATELINE, format_date(meta.date))
-        if meta.publisher or meta.url:
-            self.source_line(meta.publisher, meta.url)
-        for block in meta.standfirst:
-            self.block(block, self.body, dataclasses.replace(frame, style=S.STANDFIRST))
-        if meta.image is not None:
-            # a lead image is decoration: when it cannot be had, leave no trace but the warning
-            paragraph = self.body.add_paragraph(self.styles.id(S.FIGURE))
-            described = dataclasses.replace(meta.image, alt=lead_image_description(meta))
-            if not self.picture(paragraph, described, article.pos or Pos("."), block=True):
-                body = paragraph._p.getparent()
-                assert body is not None  # the paragraph was just added to the body
-                body.remove(paragraph._p)
-
-    def byline(self, group: BylineGroup, language: str) -> None:
-        """``By A and B``, ``Speakers: A (affiliation) and B (affiliation)``: one paragraph per group."""
-        p = self.body.add_paragraph(self.styles.id(S.BYLINE))._p
-        if group.label:
-            p.append(self._plain_run(group.label + (" " if group.by_authors else ": ")))
-        several = len(group.people) > 1
-        for person, after in zip(group.people, name_separators(len(group.people), language), strict=True):
-            self._linked_text(p, person.id, person.name, RunFormat(bold=True))
-            if person.affiliations:
-                affiliation = "; ".join(person.affiliations)
-                self._run(p, RunFormat(), f" ({affiliation})" if several else f", {affiliation}")
-            if after:
-                self._run(p, RunFormat(), after)
+        #: How many paragraphs each source line has given so far (their anchors' ordinals).
+        self._anchors: dict[tuple[str, int], int] = {}
 
     def _linked_text(self, p: etree._Element, node_id: str, text: str, fmt: RunFormat) -> None:
         """Text that links to the bookmark of ``node_id`` (a person's entry, an article, a
@@ -155,24 +120,6 @@ class TextWriter:
         self._run(holder, fmt, text)
         if anchor:
             p.append(holder)
-
-    def source_line(self, publisher: str, url: str) -> None:
-        p = self.body.add_paragraph(self.styles.id(S.SOURCE_LINE))._p
-        self._run(p, RunFormat(), "Source: " + (publisher or ""))
-        if url:
-            if publisher:
-                p.append(self._plain_run(", "))
-            link = ooxml.hyperlink(r_id=self._external_link(self.part, url))
-            link.append(self._plain_run(url, style=S.HYPERLINK))
-            p.append(link)
-
-    def bios(self, article: Article, frame: Frame) -> None:
-        people = [person for person in article.meta.people if person.bio]
-        if not people:
-            return
-        self._text_paragraph(S.BIO_HEADING, bio_heading(article.meta.people))
-        for person in people:
-            self.block_sequence(person.bio, self.body, dataclasses.replace(frame, style=S.BIO))
 
     # -- blocks ------------------------------------------------------------------
 
@@ -185,9 +132,11 @@ class TextWriter:
             case Heading():
                 self.heading(node, story, frame)
             case Paragraph():
-                self.inlines(node.children, self._paragraph(story, frame), frame)
+                paragraph = self._paragraph(story, frame)
+                self.inlines(node.children, paragraph, frame)
+                self._anchor(paragraph._p, node.pos)
             case BulletList() | OrderedList():
-                self.list(node, story, frame)
+                self.list_block(node, story, frame)
             case Quote():
                 self.block_sequence(node.blocks, story, dataclasses.replace(frame, style=S.QUOTE))
             case CodeBlock():
@@ -201,9 +150,19 @@ class TextWriter:
             case FootnoteDef():
                 pass  # set where it is referenced
             case Exchange():
-                self.turn(node.question, story, frame, S.QUESTION, "Q")
+                people = {p.id: p for p in frame.article.meta.people if p.id}
+                self.turn(node.question, story, frame, S.QUESTION, question_label(node.question, people))
                 for answer in node.answers:
-                    self.turn(answer, story, frame, S.ANSWER, "A")
+                    self.turn(answer, story, frame, S.ANSWER, turn_speaker(answer, people) or "A")
+            case Turn():
+                people = {p.id: p for p in frame.article.meta.people if p.id}
+                self.turn(node, story, frame, S.ANSWER, turn_speaker(node, people) or "A")
+            case DefinitionList():
+                for item in node.items:
+                    for term in item.terms:
+                        self.inlines(term, story.add_paragraph(self.styles.id(S.DEFINITION_TERM)), frame)
+                    for definition in item.definitions:
+                        self.block_sequence(definition, story, dataclasses.replace(frame, style=S.DEFINITION))
             case Div():
                 style = _DIV_STYLES.get(node.role, frame.style)
                 self.block_sequence(node.blocks, story, dataclasses.replace(frame, style=style))
@@ -220,13 +179,15 @@ class TextWriter:
         style = _HEADING_STYLES[min(max(node.level, 2), 6)]
         paragraph = story.add_paragraph(self.styles.id(style))
         self._bookmarked(paragraph._p, node.id, lambda: self.inlines(node.children, paragraph, frame))
+        self._anchor(paragraph._p, node.pos)
 
-    def list(self, node: BulletList | OrderedList, story: Story, frame: Frame) -> None:
+    def list_block(self, node: BulletList | OrderedList, story: Story, frame: Frame) -> None:
         depth = frame.list_depth
         if isinstance(node, OrderedList):
-            num_id, style = self.numbering.ordered_list(depth, node.start), S.LIST_NUMBER
+            numbered = (depth, node.start, node.style, node.delimiter)
+            num_id, style = self.numbering.ordered_list(*numbered), S.LIST_NUMBER
             if self._recording is not None:
-                self._recording.lists.append((depth, node.start))
+                self._recording.lists.append(numbered)
         else:
             num_id, style = self.numbering.bullet_num, S.LIST_BULLET
         inner = dataclasses.replace(frame, list_depth=depth + 1)
@@ -244,6 +205,7 @@ class TextWriter:
                     "w:contextualSpacing", {"w:val": "0"}), ooxml.PPR_ORDER)
             if first is not None:
                 self.inlines(first.children, paragraph, frame)
+            self._anchor(paragraph._p, first.pos if first is not None and first.pos else item.pos)
             for block in blocks:
                 nested = isinstance(block, (BulletList, OrderedList))
                 self.block(block, story, inner if nested else continuation)
@@ -287,15 +249,17 @@ class TextWriter:
         if node.caption:
             self.inlines(node.caption, story.add_paragraph(self.styles.id(S.CAPTION)), frame)
 
-    def turn(self, turn: Turn, story: Story, frame: Frame, style: str, default_label: str) -> None:
+    def turn(self, turn: Turn, story: Story, frame: Frame, style: str, label: str) -> None:
+        """A turn as a paragraph that opens with who speaks (``label``), in the Speaker style."""
         blocks = list(turn.blocks)
         paragraph = story.add_paragraph(self.styles.id(style))
-        self._linked_text(paragraph._p, turn.person_id, f"{turn.speaker or default_label}:",
-                          RunFormat(style=S.SPEAKER))
+        self._linked_text(paragraph._p, turn.person_id, f"{label}:", RunFormat(style=S.SPEAKER))
         paragraph._p.append(self._plain_run(" "))
-        if blocks and isinstance(blocks[0], Paragraph):
-            self.inlines(blocks[0].children, paragraph, frame)
+        first = blocks[0] if blocks and isinstance(blocks[0], Paragraph) else None
+        if first is not None:
             blocks.pop(0)
+            self.inlines(first.children, paragraph, frame)
+        self._anchor(paragraph._p, first.pos if first is not None and first.pos else turn.pos)
         self.block_sequence(blocks, story, dataclasses.replace(frame, style=style))
 
     # -- inlines -----------------------------------------------------------------
@@ -341,7 +305,13 @@ class TextWriter:
                 self.footnote(node, frame, target)
             case Span():
                 style = S.SPEAKER if node.role == "speaker" else fmt.style
-                nested(node.children, style=style, language=node.lang or fmt.language)
+                nested(node.children, style=style, language=node.lang or fmt.language,
+                       small_caps=fmt.small_caps or node.role == "smallcaps")
+            case Direction():
+                self._run(target, dataclasses.replace(fmt, style=S.DIRECTION), direction_text(node.text))
+            case Timestamp():
+                self._run(target, dataclasses.replace(fmt, style=S.TIMESTAMP), node.text)
+                self._run(target, fmt, " ")
             case _:
                 assert_never(node)
 
@@ -363,12 +333,13 @@ class TextWriter:
             else:
                 Run(r, None).text = segment  # type: ignore[arg-type]  # tabs and breaks: w:tab, w:br
 
-    def _run_properties(self, fmt: RunFormat) -> Sequence[etree._Element]:  # (`list` is a method here)
+    def _run_properties(self, fmt: RunFormat) -> list[etree._Element]:
         """The run properties ``fmt`` asks for, in schema order (see ooxml.RPR_ORDER)."""
         properties: list[etree._Element] = []
         if fmt.style:
             properties.append(ooxml.element("w:rStyle", {"w:val": self.styles.id(fmt.style)}))
         properties += [OxmlElement(tag) for tag, wanted in (("w:b", fmt.bold), ("w:i", fmt.italic),
+                                                            ("w:smallCaps", fmt.small_caps),
                                                             ("w:strike", fmt.strike)) if wanted]
         if fmt.superscript or fmt.subscript:
             properties.append(ooxml.element("w:vertAlign",
@@ -507,6 +478,22 @@ class TextWriter:
         if self._recording is not None:
             self._recording.bookmarks[node_id] = name
         return name
+
+    def _anchor(self, p: etree._Element, pos: Pos | None) -> None:
+        """Mark a paragraph with the source line it comes from (``conventions.source_anchor``):
+        a hidden bookmark around its content, which Word and LibreOffice keep through edits."""
+        if pos is None:
+            return
+        key = (pos.path, pos.line)
+        ordinal = self._anchors[key] = self._anchors.get(key, -1) + 1
+        mark_id = self._new_bookmark_id()
+        properties = p.find(qn("w:pPr"))
+        start = ooxml.bookmark_start(mark_id, source_anchor(pos.path, pos.line, ordinal))
+        if properties is not None:
+            properties.addnext(start)
+        else:
+            p.insert(0, start)
+        p.append(ooxml.bookmark_end(mark_id))
 
     def _new_bookmark_id(self) -> int:
         mark_id = self._next_bookmark

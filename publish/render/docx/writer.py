@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import io
 from collections.abc import Iterable
 from functools import partial
 
@@ -35,7 +36,13 @@ from ...conventions import (
     CONTENTS_TITLE,
     PEOPLE_ID,
     PEOPLE_TITLE,
+    BylineGroup,
+    bio_heading,
+    byline_groups,
     format_date,
+    is_japanese,
+    lead_image_description,
+    name_separators,
     role_label,
 )
 from ...diagnostics import Reporter
@@ -45,6 +52,7 @@ from ...model.nodes import (
     FootnoteDef,
     Heading,
     Image,
+    Pos,
 )
 from ...model.walk import plain_text, section_titles
 from ..context import RenderContext
@@ -65,9 +73,9 @@ def render(book: Book, ctx: RenderContext) -> bytes:
     lays it out (the PDF's fall elsewhere), and Word offers to fill them in on
     opening (``updateFields``).
     """
-    reference = ctx.styles_dir / "reference.docx"
-    from_reference = reference.is_file()
-    document = docx.Document(str(reference) if from_reference else None)
+    reference = ctx.style_file("reference.docx")
+    from_reference = reference is not None
+    document = docx.Document(io.BytesIO(reference) if reference is not None else None)
     _DocxWriter(book, ctx, document, from_reference=from_reference).write()
     return package.package_bytes(document, ctx.build_time)
 
@@ -212,7 +220,7 @@ class _DocxWriter(TextWriter):
         if meta.subtitle:
             self._text_paragraph(S.SUBTITLE, meta.subtitle)
         if meta.date:
-            self._text_paragraph(S.COVER_DETAIL, format_date(meta.date))
+            self._text_paragraph(S.COVER_DETAIL, format_date(meta.date, meta.language))
         if meta.prepared_by:
             self._text_paragraph(S.COVER_DETAIL, f"Prepared by {meta.prepared_by}")
         if meta.publisher and meta.publisher != meta.prepared_by:
@@ -281,10 +289,9 @@ class _DocxWriter(TextWriter):
     def _context_key(self, cache: BuildCache) -> str:
         """What an article's XML depends on besides the article (ids aside: see docx_fragments)."""
         if self._article_context is None:
-            reference = self.ctx.styles_dir / "reference.docx"
             self._article_context = cache.key(
                 self.book.meta.language, self.geometry, self.ctx.theme,
-                self.styles.ids(), reference.read_bytes() if self.from_reference else b"")
+                self.styles.ids(), self.ctx.style_file("reference.docx") or b"")
         return self._article_context
 
     def _counters(self) -> fragments.Counters:
@@ -336,6 +343,67 @@ class _DocxWriter(TextWriter):
         self.bios(article, frame)
 
     # -- back matter -------------------------------------------------------------
+
+
+    def opening(self, article: Article, frame: Frame) -> None:
+        meta = article.meta
+        if meta.marking:
+            self._text_paragraph(S.ARTICLE_MARKING, meta.marking)
+        title = self.body.add_paragraph(self.styles.id(S.HEADING1))
+        self._bookmarked(title._p, article.id,
+                         lambda: self._run(title._p, self._format(article), meta.title))
+        if meta.subtitle:
+            self._text_paragraph(S.ARTICLE_SUBTITLE, meta.subtitle)
+        language = meta.language or self.book.meta.language or "en"
+        for group in byline_groups(meta.people):
+            self.byline(group, language)
+        if meta.date:
+            self._text_paragraph(S.DATELINE, format_date(meta.date, language))
+        if meta.publisher or meta.url:
+            self.source_line(meta.publisher, meta.url)
+        for block in meta.standfirst:
+            self.block(block, self.body, dataclasses.replace(frame, style=S.STANDFIRST))
+        if meta.image is not None:
+            # a lead image is decoration: when it cannot be had, leave no trace but the warning
+            paragraph = self.body.add_paragraph(self.styles.id(S.FIGURE))
+            described = dataclasses.replace(meta.image, alt=lead_image_description(meta))
+            if not self.picture(paragraph, described, article.pos or Pos("."), block=True):
+                body = paragraph._p.getparent()
+                assert body is not None  # the paragraph was just added to the body
+                body.remove(paragraph._p)
+
+    def byline(self, group: BylineGroup, language: str) -> None:
+        """``By A and B``, ``Speakers: A (affiliation) and B (affiliation)``: one paragraph per group."""
+        p = self.body.add_paragraph(self.styles.id(S.BYLINE))._p
+        label = group.label(language)
+        if label:
+            p.append(self._plain_run(label + (" " if label == "By" else "：" if is_japanese(language) else ": ")))
+        several = len(group.people) > 1
+        for person, after in zip(group.people, name_separators(len(group.people), language), strict=True):
+            self._linked_text(p, person.id, person.name, RunFormat(bold=True))
+            if person.affiliations:
+                affiliation = "; ".join(person.affiliations)
+                self._run(p, RunFormat(), f" ({affiliation})" if several else f", {affiliation}")
+            if after:
+                self._run(p, RunFormat(), after)
+
+    def source_line(self, publisher: str, url: str) -> None:
+        p = self.body.add_paragraph(self.styles.id(S.SOURCE_LINE))._p
+        self._run(p, RunFormat(), "Source: " + (publisher or ""))
+        if url:
+            if publisher:
+                p.append(self._plain_run(", "))
+            link = ooxml.hyperlink(r_id=self._external_link(self.part, url))
+            link.append(self._plain_run(url, style=S.HYPERLINK))
+            p.append(link)
+
+    def bios(self, article: Article, frame: Frame) -> None:
+        people = [person for person in article.meta.people if person.bio]
+        if not people:
+            return
+        self._text_paragraph(S.BIO_HEADING, bio_heading(article.meta.people))
+        for person in people:
+            self.block_sequence(person.bio, self.body, dataclasses.replace(frame, style=S.BIO))
 
     def people(self) -> None:
         """Everyone in the book, by family name: their part in each article, affiliations and bio."""

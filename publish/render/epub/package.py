@@ -159,11 +159,7 @@ def _toc_entries(entries: tuple[TocEntry, ...], parent: str) -> list[object]:
 
 def epub_stylesheet(ctx: RenderContext, fonts: Sequence[EmbeddedFont] = ()) -> str:
     """Theme variables, the embedded faces (first in each stack), then ``styles/epub.css``."""
-    css_path = ctx.styles_dir / "epub.css"
-    try:
-        css = css_path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BuildError(str(css_path), f"cannot read stylesheet: {exc.strerror}") from None
+    css = ctx.stylesheet("epub.css")
     # The embedded faces go first in each stack, before the theme's own (and its CJK fallback).
     embedded = {role: family for role, family in EMBEDDED_FAMILIES.items()
                 if any(font.family == family for font in fonts)}

@@ -75,6 +75,8 @@ class ArticleView:
     title: str
     running_title: str
     subtitle: str
+    #: A marking the source carries (a memo's classification), printed above the title.
+    marking: str
     people: tuple[PersonView, ...]
     bylines: tuple[BylineView, ...]
     names: str
@@ -162,10 +164,11 @@ def article_view(article: Article, book: Book, target: Target, href: str,
         title=meta.title,
         running_title=running_title(meta.title),
         subtitle=meta.subtitle,
+        marking=meta.marking,
         people=tuple(person_view(p, target, book) for p in meta.people),
         bylines=byline_views(article, target, book),
         names=", ".join(p.name for p in meta.people),
-        date=format_date(meta.date),
+        date=format_date(meta.date, meta.language or book.meta.language),
         date_iso=iso_date(meta.date),
         publisher=meta.publisher,
         url=meta.url if is_live_address(meta.url) else "",
@@ -185,7 +188,8 @@ def byline_views(article: Article, target: Target, book: Book) -> tuple[BylineVi
     views = []
     for group in byline_groups(article.meta.people):
         people = [person_view(p, target, book) for p in group.people]
-        views.append(BylineView(group.label, tuple(zip(people, name_separators(len(people), language), strict=True))))
+        separators = name_separators(len(people), language)
+        views.append(BylineView(group.label(language), tuple(zip(people, separators, strict=True))))
     return tuple(views)
 
 
@@ -232,7 +236,7 @@ def book_view(book: Book, articles: Sequence[ArticleView], build_time: dt.dateti
         title=meta.title,
         subtitle=meta.subtitle,
         lang=meta.language or "en",
-        date=format_date(meta.date),
+        date=format_date(meta.date, meta.language),
         date_iso=iso_date(meta.date),
         prepared_by=meta.prepared_by,
         publisher=meta.publisher,

@@ -17,7 +17,7 @@ from typing import Literal, assert_never
 
 from markupsafe import Markup, escape
 
-from ...conventions import ANONYMOUS_SPEAKERS, NOTES_TITLE, cross_reference
+from ...conventions import NOTES_TITLE, cross_reference, direction_text, questioner, turn_speaker
 from ...diagnostics import Reporter
 from ...model.nodes import (
     Article,
@@ -25,6 +25,8 @@ from ...model.nodes import (
     BulletList,
     Code,
     CodeBlock,
+    DefinitionList,
+    Direction,
     Div,
     Emph,
     Exchange,
@@ -51,12 +53,16 @@ from ...model.nodes import (
     Table,
     TableCell,
     Text,
+    Timestamp,
     Turn,
 )
 from ...model.walk import nodes, plain_text
 from .markup import css_class, tag, void
 
 Mode = Literal["print", "epub"]
+
+#: Classes for a numbered list's delimiter when it is not a full stop (the stylesheets set the marker).
+_DELIMITER_CLASSES = {")": "delimiter-paren", "()": "delimiter-parens"}
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,11 @@ class ArticleWriter:
                 language = node.lang or None
                 return tag("span", self.inlines(node.children), class_=css_class(node.role), lang=language,
                            xml__lang=language if self.target.mode == "epub" else None)
+            case Direction():
+                return tag("i", direction_text(node.text), class_="direction")
+            case Timestamp():
+                # the space keeps the mark apart from the words after it, in text that is copied too
+                return tag("span", node.text, class_="timestamp") + Markup(" ")
             case _:
                 assert_never(node)
 
@@ -237,19 +248,19 @@ class ArticleWriter:
         return Markup("\n").join(part for part in out if part)
 
     def blocks(self, blocks: Sequence[Block]) -> Markup:
-        """Blocks in order; consecutive Q&A exchanges are grouped in one section."""
+        """Blocks in order; consecutive turns and Q&A exchanges are grouped in one section."""
         out: list[Markup] = []
-        exchanges: list[Exchange] = []
+        spoken: list[Exchange | Turn] = []
         for block in blocks:
-            if isinstance(block, Exchange):
-                exchanges.append(block)
+            if isinstance(block, Exchange | Turn):
+                spoken.append(block)
                 continue
-            if exchanges:
-                out.append(self.qa(exchanges))
-                exchanges = []
+            if spoken:
+                out.append(self.qa(spoken))
+                spoken = []
             out.append(self.block(block))
-        if exchanges:
-            out.append(self.qa(exchanges))
+        if spoken:
+            out.append(self.qa(spoken))
         return Markup("\n").join(part for part in out if part)
 
     def block(self, node: Block) -> Markup:
@@ -264,10 +275,12 @@ class ArticleWriter:
             case OrderedList():
                 # WeasyPrint ignores the start attribute; the counter reset says the same.
                 start = node.start != 1 and self.target.mode == "print"
+                numbered = [] if node.style == "decimal" else [css_class(node.style)]
+                numbered += [] if node.delimiter == "." else [_DELIMITER_CLASSES.get(node.delimiter, "")]
                 return tag("ol", self.list_items(node.items, node.tight),
                            start=str(node.start) if node.start != 1 else None,
                            style=f"counter-reset: list-item {node.start - 1}" if start else None,
-                           class_="tight" if node.tight else "loose")
+                           class_=" ".join(["tight" if node.tight else "loose", *numbered]))
             case Quote():
                 return tag("blockquote", self.blocks(node.blocks))
             case CodeBlock():
@@ -283,10 +296,12 @@ class ArticleWriter:
                 return void("hr")
             case FootnoteDef():
                 return Markup("")  # placed by footnote_ref (print) or endnotes (EPUB)
-            case Exchange():
+            case Exchange() | Turn():
                 return self.qa([node])
             case Div():
                 return self.div(node)
+            case DefinitionList():
+                return self.definition_list(node)
             case _:
                 assert_never(node)
 
@@ -335,13 +350,24 @@ class ArticleWriter:
 
     def div(self, node: Div) -> Markup:
         role = css_class(node.role)
-        element = "aside" if role in ("bio", "note", "source-note", "sidebar") else "div"
+        element = "aside" if role in ("bio", "note", "source-note", "sidebar", "callout", "warning") else "div"
         return tag(element, self.blocks(node.blocks), class_=role)
+
+    def definition_list(self, node: DefinitionList) -> Markup:
+        parts: list[Markup] = []
+        for item in node.items:
+            parts += [tag("dt", self.inlines(term)) for term in item.terms]
+            parts += [tag("dd", self.blocks(definition)) for definition in item.definitions]
+        return tag("dl", Markup("\n").join(parts))
 
     # -- Q&A
 
-    def qa(self, exchanges: Sequence[Exchange]) -> Markup:
-        return tag("section", Markup("\n").join(self.exchange(e) for e in exchanges), class_="qa")
+    def qa(self, spoken: Sequence[Exchange | Turn]) -> Markup:
+        """A conversation: exchanges of question and answers, and turns standing alone (a
+        transcript's remarks), in order."""
+        parts = [self.exchange(block) if isinstance(block, Exchange) else self.answer(block, "turn")
+                 for block in spoken]
+        return tag("section", Markup("\n").join(parts), class_="qa")
 
     def exchange(self, node: Exchange) -> Markup:
         parts = [self.question(node.question)]
@@ -350,24 +376,21 @@ class ArticleWriter:
 
     def question(self, turn: Turn) -> Markup:
         label = tag("span", tag("abbr", "Q", title="Question"), class_="label")
-        speaker = self.speaker_name(turn)
-        if speaker.lower() not in ANONYMOUS_SPEAKERS:
-            label += Markup(" ") + tag("span", speaker, class_="speaker")
+        name = questioner(turn, self.people)
+        if name:
+            label += Markup(" ") + self.speaker(turn, name)
         return tag("div", label + tag("div", self.blocks(turn.blocks), class_="turn-text"),
                    class_="question")
 
-    def answer(self, turn: Turn) -> Markup:
-        name = self.speaker_name(turn)
-        if turn.person_id in self.indexed_people:
-            speaker = tag("a", name, class_="speaker", href=self.target.href_for_id(turn.person_id))
-        else:
-            speaker = tag("span", name, class_="speaker")
-        return tag("div", speaker + tag("div", self.blocks(turn.blocks), class_="turn-text"),
-                   class_="answer")
+    def answer(self, turn: Turn, role: str = "answer") -> Markup:
+        speaker = self.speaker(turn, turn_speaker(turn, self.people))
+        return tag("div", speaker + tag("div", self.blocks(turn.blocks), class_="turn-text"), class_=role)
 
-    def speaker_name(self, turn: Turn) -> str:
-        person = self.people.get(turn.person_id)
-        return person.name if person else turn.speaker.strip()
+    def speaker(self, turn: Turn, name: str) -> Markup:
+        """The name a turn is said by, linked to the person's entry when the book has one."""
+        if turn.person_id in self.indexed_people:
+            return tag("a", name, class_="speaker", href=self.target.href_for_id(turn.person_id))
+        return tag("span", name, class_="speaker")
 
     # -- notes after the text
 

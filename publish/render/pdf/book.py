@@ -59,7 +59,7 @@ def _image_url(ctx: RenderContext, fetcher: LocalFetcher) -> Callable[[Image, Po
         resource = ctx.resources.fetch(image.src, pos)
         if resource is None:
             return None
-        fetcher.allow_file(resource.path)
+        fetcher.allow_resource(resource)
         return resource.path.as_uri()
 
     return image_url

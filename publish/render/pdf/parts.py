@@ -108,6 +108,8 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
     """The PDF of a book planned into parts (the front matter first), and the page of
     every id counted from the cover."""
     executor = ctx.executor
+    # what the tasks are given: everything in memory when they run on other machines
+    travelling = ctx.portable(book) if executor.ships else ctx
     slug = book.meta.slug
     running = running_strings_css(book)
     front, body = parts[0], list(parts[1:])
@@ -119,12 +121,12 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
 
     def later_folios(kinds: Sequence[str]) -> list[Callable[[], bytes]]:
         # The first run waits for the front matter, whose folios it follows.
-        return [_folio_task(kinds, run, book, f"{slug}/folios-{n}", ctx, fetcher)
+        return [_folio_task(kinds, run, book, f"{slug}/folios-{n}", travelling, fetcher)
                 for n, run in enumerate(folio_runs(kinds)[1:], 1)]
 
     def part_task(document_html: str, index: int) -> Callable[[], LaidPart]:
         extra = "" if index == 0 else running  # the front part's cover sets the running strings itself
-        return functools.partial(_typeset_part, document_html, f"{slug}/part-{index}", ctx, fetcher, extra)
+        return functools.partial(_typeset_part, document_html, f"{slug}/part-{index}", travelling, fetcher, extra)
 
     # Until the articles are counted, a page number is a placeholder as wide as the largest.
     placeholder = "0" * len(str(int(sum(_estimated_pages(a) for a in book.articles)) + 20))

@@ -14,13 +14,14 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from weasyprint import CSS, HTML
+from weasyprint.css.counters import CounterStyle
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ...diagnostics import BuildError, Reporter
 from ...model.nodes import Pos
-from ...sources.resources import MAX_BYTES
+from ...sources.resources import MAX_BYTES, Resource
 from ...theme import Theme, fonts
 from ..context import RenderContext
 from ..html.theme_css import CSS_FONT_NAME, theme_properties
@@ -43,17 +44,19 @@ def typeset_document(document_html: str, identifier: str, ctx: RenderContext, fe
     variant = None if ctx.pdf_variant == "none" or not tagged else ctx.pdf_variant
     stylesheet = print_stylesheet(ctx) + ("\n" + extra_css if extra_css else "")
     font_config = FontConfiguration()
+    # the stylesheet's @counter-style rules (a memo's "(a)") reach the layout only through this
+    counter_style = CounterStyle()
     with weasyprint_warnings(ctx.reporter, Pos(str(ctx.styles_dir / "print.css"))), \
             fixed_font_timestamps(ctx), harfbuzz_instancing(), element_languages(document_language(document_html)):
         document = HTML(string=document_html, base_url=ctx.styles_dir.resolve().as_uri() + "/",
                         url_fetcher=fetcher)
         css = CSS(string=stylesheet, base_url=ctx.styles_dir.resolve().as_uri() + "/",
-                  url_fetcher=fetcher, font_config=font_config)
+                  url_fetcher=fetcher, font_config=font_config, counter_style=counter_style)
         # The same options for layout and writing, as HTML.write_pdf() would pass them.
         # Tagged whatever the variant: a PDF/A archive copy stays accessible too.
         options = {"stylesheets": [css], "pdf_variant": variant, "pdf_tags": tagged,
                    "pdf_identifier": identifier.encode("utf-8")}
-        laid_out = document.render(font_config=font_config, **options)
+        laid_out = document.render(font_config=font_config, counter_style=counter_style, **options)
         before_writing(laid_out)
         pdf = laid_out.write_pdf(**options)
     if not pdf:
@@ -63,11 +66,7 @@ def typeset_document(document_html: str, identifier: str, ctx: RenderContext, fe
 
 def print_stylesheet(ctx: RenderContext) -> str:
     """Theme variables, font faces, the print CSS, then the page size chosen for this build."""
-    css_path = ctx.styles_dir / "print.css"
-    try:
-        print_css = css_path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BuildError(str(css_path), f"cannot read stylesheet: {exc.strerror}") from None
+    print_css = ctx.stylesheet("print.css")
     return "\n".join((
         theme_properties(ctx.theme, ctx.reporter, Pos(str(ctx.styles_dir / "theme.toml"))),
         font_face_css(ctx.theme),
@@ -86,17 +85,22 @@ class LocalFetcher(URLFetcher):
     def __init__(self, folders: list[Path]) -> None:
         super().__init__(allowed_protocols={"file"}, allow_redirects=False)
         self.folders = [folder.resolve() for folder in folders]
-        self.files: set[Path] = set()
+        #: The images the book named, served from memory: they were read and checked once,
+        #: and a render on another machine has them without the content folder.
+        self.resources: dict[Path, Resource] = {}
 
-    def allow_file(self, path: Path) -> None:
-        self.files.add(path.resolve())
+    def allow_resource(self, resource: Resource) -> None:
+        self.resources[resource.path.resolve()] = resource
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"refused (only local files are used): {url}")
         path = Path(url2pathname(parts.path)).resolve()
-        allowed = path in self.files or any(path.is_relative_to(f) for f in self.folders)
+        known = self.resources.get(path)
+        if known is not None:
+            return URLFetcherResponse(path.as_uri(), known.data, {"Content-Type": known.media_type})
+        allowed = any(path.is_relative_to(f) for f in self.folders)
         if not allowed:
             raise ValueError(f"refused (outside the styles, fonts and content folders): {url}")
         if not path.is_file():

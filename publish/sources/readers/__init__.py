@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ...diagnostics import Reporter
@@ -27,6 +28,21 @@ READERS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 #: Readers of binary formats: they are handed the file's bytes, not its text.
 BYTES_READERS = frozenset({"docx"})
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """Lines ``line`` to ``last`` of a source that are not in the model, and the rule that left
+    them out (``front-matter``, ``metadata``, ``page-furniture``...): a reader accounts for
+    every line it does not carry into the model's text."""
+
+    line: int
+    last: int
+    rule: str
+
+
+#: ``read_accounted(content, shown_path, reporter)``: the article and the lines left out of it.
+AccountedReader = Callable[[Any, str, Reporter], tuple[Article, tuple[Dropped, ...]]]
 
 SOURCE_EXTENSIONS: tuple[str, ...] = tuple(ext for _, exts in READERS.values() for ext in exts)
 
@@ -46,3 +62,13 @@ def reader_for(filename: str) -> Reader | None:
 def reads_bytes(filename: str) -> bool:
     """Whether the reader for a file takes its bytes rather than its decoded text."""
     return reader_name(filename) in BYTES_READERS
+
+
+def accounted_reader_for(filename: str) -> AccountedReader | None:
+    """The reader's ``read_accounted`` for a file (``publish check`` and the tests compare a
+    source's every line with the model), or None when it has none."""
+    name = reader_name(filename)
+    if name is None:
+        return None
+    module = importlib.import_module(READERS[name][0])
+    return getattr(module, "read_accounted", None)

@@ -1,4 +1,6 @@
-"""CommonMark (plus tables, footnotes, strikethrough, autolinks) to model blocks, via markdown-it-py."""
+"""CommonMark (plus tables, footnotes, strikethrough, autolinks, definition lists) to model blocks,
+via markdown-it-py.  What the passes before parsing found (``prepared``: kramdown attributes,
+figures from shortcodes and includes, callout regions) is put back here, by line."""
 
 from __future__ import annotations
 
@@ -8,13 +10,16 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ...diagnostics import Reporter
 from ...model import nodes as m
 from ...model.nodes import Pos
 from ...model.walk import merge_text, plain_text
-from . import rawhtml
+from . import Dropped, rawhtml
+from .kramdown import role_of
+from .prepared import Attributes, FigureSpec, Prepared, arrange
 
 
 @cache
@@ -24,6 +29,7 @@ def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": True})
     md.enable(["table", "strikethrough", "linkify"])
     md.use(footnote_plugin)
+    md.use(deflist_plugin)  # kramdown's "Term" / ": definition"
     # Every link reaches the converter, which drops unsafe ones with a warning;
     # markdown-it's own check would leave "[text](javascript:...)" as literal text.
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # markdown-it's documented hook
@@ -37,14 +43,58 @@ class Converter:
     block's :class:`Pos` points into the original file.
     """
 
-    def __init__(self, path: str, line_offset: int, reporter: Reporter) -> None:
+    def __init__(self, path: str, line_offset: int, reporter: Reporter, prepared: Prepared | None = None) -> None:
         self.path = path
         self.line_offset = line_offset
         self.reporter = reporter
+        self.prepared = prepared
+        #: Lines the text holds that the blocks do not: link reference definitions.
+        self.dropped: list[Dropped] = []
 
     def convert(self, text: str) -> tuple[m.Block, ...]:
-        root = SyntaxTreeNode(parser().parse(text))
-        return self.blocks(root.children, self.pos(None))
+        env: dict[str, object] = {}
+        root = SyntaxTreeNode(parser().parse(text, env))
+        blocks = self.blocks(root.children, self.pos(None))
+        self._definitions(env)
+        if self.prepared is None:
+            return blocks
+        last = self.line_offset + text.count("\n")
+        figures = [(spec.line, self.figure(spec)) for spec in self.prepared.figures
+                   if self.line_offset <= spec.line <= last]
+        regions = [r for r in self.prepared.regions if self.line_offset <= r.first <= last]
+        return arrange(blocks, figures, regions, self.pos(None))
+
+    def _definitions(self, env: dict[str, object]) -> None:
+        """A link reference definition's target is on the links that use it, not at its line."""
+        references = env.get("references", {})
+        duplicates = env.get("duplicate_refs", [])
+        entries = [*references.values(), *duplicates] if isinstance(references, dict) and isinstance(
+            duplicates, list) else []
+        for entry in entries:
+            start, end = entry["map"]
+            self.dropped.append(Dropped(start + self.line_offset, end - 1 + self.line_offset, "link-definition"))
+
+    def figure(self, spec: FigureSpec) -> m.Figure:
+        """The figure a shortcode or an include asks for; its caption is Markdown."""
+        pos = Pos(self.path, spec.line, 1)
+        caption = self.inline_markdown(spec.caption, pos)
+        alt = spec.alt or plain_text(caption)  # as Hugo's figure does: the caption, without markup
+        if spec.title:
+            caption = merge_text((m.Strong((m.Text(spec.title),)), *((m.Text(" "), *caption) if caption else ())))
+        return m.Figure(m.Image(spec.src, alt), caption, pos=pos)
+
+    def inline_markdown(self, text: str, pos: Pos) -> tuple[m.Inline, ...]:
+        if not text.strip():
+            return ()
+        root = SyntaxTreeNode(parser().parseInline(text.strip()))
+        return self.inlines(root.children[0].children if root.children else [], pos)
+
+    def attributes(self, node: SyntaxTreeNode) -> Attributes:
+        """The kramdown attributes of a block: an IAL before it (or a header id), or right after it."""
+        if self.prepared is None or not node.map:
+            return Attributes()
+        before = self.prepared.before.pop(node.map[0] + self.line_offset, Attributes())
+        return before.merged(self.prepared.after.pop(node.map[1] + self.line_offset, Attributes()))
 
     # ----------------------------------------------------------------- helpers
 
@@ -62,6 +112,14 @@ class Converter:
         return tuple(out)
 
     def block(self, node: SyntaxTreeNode, pos: Pos) -> list[m.Block]:
+        attributes = self.attributes(node)
+        blocks = self.plain_block(node, pos, attributes.id)
+        role = role_of(attributes)
+        if role and blocks and not isinstance(blocks[0], m.Heading):
+            return [m.Div(role, tuple(blocks), pos=pos)]  # a callout box, or the lead paragraph
+        return blocks
+
+    def plain_block(self, node: SyntaxTreeNode, pos: Pos, block_id: str = "") -> list[m.Block]:
         kind = node.type
         if kind == "paragraph":
             inlines = self.inlines(node.children[0].children if node.children else [], pos)
@@ -71,7 +129,7 @@ class Converter:
             return [m.Paragraph(inlines, pos=pos)] if inlines else []
         if kind == "heading":
             level = int(node.tag[1])
-            return [m.Heading(level, self.inlines(node.children[0].children, pos), pos=pos)]
+            return [m.Heading(level, self.inlines(node.children[0].children, pos), block_id, pos=pos)]
         if kind in ("bullet_list", "ordered_list"):
             items = tuple(
                 m.ListItem(self.blocks(item.children, self.pos(item, pos)), pos=self.pos(item, pos))
@@ -87,7 +145,8 @@ class Converter:
             if kind == "bullet_list":
                 return [m.BulletList(items, tight, pos=pos)]
             start = int(node.attrs.get("start", 1))
-            return [m.OrderedList(items, start, tight, pos=pos)]
+            delimiter = node.markup if node.markup in (".", ")") else "."
+            return [m.OrderedList(items, start, tight, delimiter=delimiter, pos=pos)]
         if kind == "blockquote":
             return [m.Quote(self.blocks(node.children, pos), pos=pos)]
         if kind in ("fence", "code_block"):
@@ -102,8 +161,26 @@ class Converter:
             return self.html_block(node.content, pos)
         if kind == "footnote_block":
             return [self.footnote(n, pos) for n in node.children]
+        if kind == "dl":
+            return [self.definitions(node, pos)]
         self.reporter.warn(pos, f"unsupported Markdown element '{kind}' dropped")
         return []
+
+    def definitions(self, node: SyntaxTreeNode, pos: Pos) -> m.DefinitionList:
+        """Terms (``dt``) and the definitions (``dd``) after them, one item per run of terms."""
+        items: list[tuple[list[tuple[m.Inline, ...]], list[tuple[m.Block, ...]], Pos]] = []
+        for child in node.children:
+            here = self.pos(child, pos)
+            if child.type == "dt":
+                if not items or items[-1][1]:
+                    items.append(([], [], here))
+                items[-1][0].append(self.inlines(child.children[0].children if child.children else [], here))
+            elif child.type == "dd":
+                if not items:
+                    items.append(([], [], here))
+                items[-1][1].append(self.blocks(child.children, here))
+        return m.DefinitionList(tuple(m.DefinitionItem(tuple(terms), tuple(definitions), pos=where)
+                                      for terms, definitions, where in items), pos=pos)
 
     def table(self, node: SyntaxTreeNode, pos: Pos) -> m.Table:
         head: list[tuple[m.TableCell, ...]] = []

@@ -25,8 +25,9 @@ from ..names import make_person, name_key
 from ..slug import title_from_name
 from .docx_body import Item, Para
 
-# The event reader's header grammar, reused rather than copied (private there: see the module docstring).
-from .transcript import _people, _split_top, _take_header_line
+# The event reader's header grammar, reused rather than copied.
+from .spoken.fields import take_header_line
+from .spoken.people import people_in, split_top
 
 #: How far down "the top" of a document reaches, in paragraphs.
 FRONT_LINES = 12
@@ -125,7 +126,7 @@ def _take_line(para: Para, front: Front) -> bool:
         if parsed is not None:
             front.date = parsed[0]
             return True
-    return bool(_HEADER_FIELD.match(text)) and _take_header_line(text, para.pos, front.fields, front.people)
+    return bool(_HEADER_FIELD.match(text)) and take_header_line(text, para.pos, front.fields, front.people)
 
 
 def authors_in(value: str) -> list[m.Person] | None:
@@ -133,10 +134,10 @@ def authors_in(value: str) -> list[m.Person] | None:
     None when a part does not read as a name."""
     parts = [value]
     for separator in _NAME_SEPARATORS:
-        parts = [piece for part in parts for piece in _split_top(part, separator)]
+        parts = [piece for part in parts for piece in split_top(part, separator)]
     found: list[m.Person] = []
     for part in parts:
-        named = _people(part)
+        named = people_in(part)
         if named is None or not all(name[:1].isupper() for name, _ in named):
             return None
         found.extend(make_person(name, ("author",), affiliations) for name, affiliations in named)

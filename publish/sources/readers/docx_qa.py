@@ -16,8 +16,9 @@ from ...diagnostics import Reporter
 from ...model import nodes as m
 from ...model.walk import plain_text
 
-# The event reader's Q&A grammar, reused rather than copied (private there: see the module docstring).
-from .transcript import _QA_WORDS, _QUESTION, _Body
+# The event reader's Q&A grammar, reused rather than copied.
+from .spoken.turns import QUESTION_LINE, qa_speaker
+from .spoken.words import QA_WORDS
 
 
 def with_exchanges(blocks: tuple[m.Block, ...], people: list[m.Person], path: str,
@@ -29,9 +30,9 @@ def with_exchanges(blocks: tuple[m.Block, ...], people: list[m.Person], path: st
         block = blocks[index]
         out.append(block)
         index += 1
-        if isinstance(block, m.Heading) and " ".join(plain_text(block.children).split()).lower() in _QA_WORDS:
+        if isinstance(block, m.Heading) and " ".join(plain_text(block.children).split()).lower() in QA_WORDS:
             end = next((i for i in range(index, len(blocks)) if _ends_section(blocks[i], block.level)), len(blocks))
-            out.extend(_Exchanges(_Body(path, people, reporter), reporter).read(blocks[index:end]))
+            out.extend(_Exchanges(people, reporter).read(blocks[index:end]))
             index = end
     return tuple(out)
 
@@ -49,8 +50,8 @@ class _Turn:
 
 
 class _Exchanges:
-    def __init__(self, speakers: _Body, reporter: Reporter) -> None:
-        self.speakers = speakers
+    def __init__(self, people: list[m.Person], reporter: Reporter) -> None:
+        self.people = people
         self.reporter = reporter
         self.out: list[m.Block] = []
         self.question: m.Turn | None = None
@@ -65,8 +66,8 @@ class _Exchanges:
 
     def _block(self, block: m.Block) -> None:
         text = " ".join(plain_text(block.children).split()) if isinstance(block, m.Paragraph) else ""
-        asked = _QUESTION.fullmatch(text) if text else None
-        speaker = None if asked or not text else self.speakers._speaker(text)
+        asked = QUESTION_LINE.fullmatch(text) if text else None
+        speaker = None if asked or not text else qa_speaker(text, self.people)
         if asked is not None and isinstance(block, m.Paragraph):
             self._close_exchange()
             self.turn = _Turn("q", "", block.pos, _rest(block, len(text) - len(asked["rest"])))
@@ -126,7 +127,7 @@ def _drop(inlines: tuple[m.Inline, ...], count: int) -> tuple[tuple[m.Inline, ..
                 children, count = _drop(node.children, count)
                 if children:
                     out.append(replace(node, children=children))
-            case m.Image() | m.FootnoteRef():
+            case m.Image() | m.FootnoteRef() | m.Direction() | m.Timestamp():
                 out.append(node)
             case _:
                 assert_never(node)

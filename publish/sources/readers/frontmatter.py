@@ -133,26 +133,39 @@ def string_list(fm: FrontMatter, key: str, split_words: bool = False) -> list[st
     raise InputError(pos, f"'{key}' must be a text value or a list of them")
 
 
-def records(fm: FrontMatter, key: str, field: str) -> list[str] | None:
-    """``field`` of each entry of a list of mappings (``authors: [{name: ...}, ...]``), or of one mapping.
+#: YAML 1.2's booleans: ``NO`` or ``off`` is text, as with every other value here.
+_BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
-    Plain text entries count as the field itself; None when the value has another shape.
-    """
-    node, pos = fm.nodes[key]
+
+def flag(fm: FrontMatter, key: str) -> bool | None:
+    """``true`` or ``false`` as written (None when absent or anything else)."""
+    if key not in fm.nodes or not isinstance(fm.nodes[key][0], yaml.ScalarNode):
+        return None
+    return _BOOLEANS.get(str(fm.nodes[key][0].value).strip())
+
+
+def entries(fm: FrontMatter, key: str) -> list[dict[str, list[str]]] | None:
+    """Each entry of a list of names or records (``authors: [Ann Lee, {name: ..., affiliation: ...}]``),
+    or of one name or record, as fields of text values; a plain name is the field ``name``.
+    None when the value has another shape."""
+    node, _ = fm.nodes[key]
     items = node.value if isinstance(node, yaml.SequenceNode) else [node]
-    out = []
+    out: list[dict[str, list[str]]] = []
     for item in items:
         if isinstance(item, yaml.ScalarNode):
-            out.append(item.value.strip())
+            out.append({"name": [str(item.value).strip()]})
         elif isinstance(item, yaml.MappingNode):
-            values = {k.value: v for k, v in item.value if isinstance(k, yaml.ScalarNode)}
-            found = values.get(field)
-            if not isinstance(found, yaml.ScalarNode):
-                raise InputError(pos, f"each entry of '{key}' needs a '{field}'")
-            out.append(found.value.strip())
+            record: dict[str, list[str]] = {}
+            for field_node, value in item.value:
+                if not isinstance(field_node, yaml.ScalarNode):
+                    continue
+                values = value.value if isinstance(value, yaml.SequenceNode) else [value]
+                record[str(field_node.value)] = [str(v.value).strip() for v in values
+                                                 if isinstance(v, yaml.ScalarNode) and str(v.value).strip()]
+            out.append(record)
         else:
             return None
-    return [v for v in out if v]
+    return out
 
 
 def mapping(fm: FrontMatter, key: str) -> dict[str, str] | None:

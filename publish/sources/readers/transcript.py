@@ -1,466 +1,178 @@
-"""Plain-text event summaries as policy institutes publish them.
+"""Plain-text sources (``.txt``): event summaries, transcripts, Japanese summaries and minutes,
+memos and plain prose.  The extension does not tell the shape; the content does.
 
-The shape this reader understands::
+- a **memo** has ``MEMORANDUM`` or ``FROM:`` with ``TO:``/``SUBJECT:`` at the top;
+- an **event summary** has a header (title, ``Date``, ``Speaker``...), an abstract,
+  sections and a Q&A (RIETI publishes them so)::
 
-    Title of the event
+      Title of the event
+      Date October 23, 2025
+      Speaker William CHOU (Deputy Director, Hudson Institute)
+      Commentator & Moderator TOMIURA Eiichi (President, RIETI / Dean, ...)
+      Materials                                   <- website boilerplate, left out
 
-    Date October 23, 2025
-    Speaker William CHOU (Deputy Director, Hudson Institute)
-    Commentator & Moderator TOMIURA Eiichi (President, RIETI / Dean, Otsuma Women's University)
-    Materials                                   <- website boilerplate, dropped
+      The abstract paragraph.                     <- the standfirst
+      Summary                                     <- section headings: short lines alone
+      Q&A
+      Q:
+      The question?
+      William CHOU:
+      The answer.
+      *This summary was compiled by the editorial staff.   <- a source note
 
-    The abstract paragraph.                     <- the standfirst
+- a **transcript** is turns from its first line after the header (``NAME: ...``);
+- **minutes** are a Japanese record with an attendance list and ``○名前役職`` turns;
+- anything else is **prose** (notes), read with a warning that no header was found.
 
-    Summary                                     <- section headings: short lines standing alone
-    A section heading
-    Paragraphs...
-
-    Q&A
-    Q:
-    The question?
-    William CHOU:
-    The answer, perhaps in several paragraphs.
-
-    *This summary was compiled by the editorial staff.   <- a source note
+Every line is either in the model or left out by a named rule (``read_accounted``).
+The work is done in :mod:`publish.sources.readers.spoken`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
+from pathlib import PurePosixPath
 
 from ...diagnostics import InputError, Reporter
 from ...model import nodes as m
 from ...model.nodes import Pos
-from ..dates import date_from_filename, parse_date
-from ..names import make_person, name_key
+from ..dates import date_from_filename
+from ..names import is_cjk, person_id, with_family_prefix
+from ..slug import title_from_name
+from . import Dropped
+from .spoken.body import BodyReader
+from .spoken.closings import mark_closings, mark_page_furniture
+from .spoken.exchanges import group
+from .spoken.header import Header, read_header
+from .spoken.memo import is_memo, read_memo
+from .spoken.prose import read_prose
+from .spoken.sheet import Chunk, Sheet
+from .spoken.turns import Draft, turn_label
+from .spoken.when import date_and_time
 
-_ROLES = {
-    "speaker": "speaker", "speakers": "speaker", "keynote speaker": "keynote speaker",
-    "presenter": "presenter", "presenters": "presenter", "lecturer": "lecturer",
-    "commentator": "commentator", "commentators": "commentator",
-    "discussant": "discussant", "discussants": "discussant",
-    "panelist": "panelist", "panelists": "panelist", "panellist": "panelist", "panellists": "panelist",
-    "moderator": "moderator", "moderators": "moderator", "facilitator": "facilitator",
-    "chair": "chair", "chairs": "chair", "chairperson": "chair", "host": "host",
-    "interviewer": "interviewer", "guest": "guest", "guests": "guest",
-    "opening remarks": "opening remarks", "closing remarks": "closing remarks",
-}
-_FIELDS = {"date": "date", "time": "time", "venue": "venue", "location": "venue", "place": "venue",
-           "language": "language", "languages": "language", "organizer": "organizer",
-           "organiser": "organizer", "organizers": "organizer", "organisers": "organizer",
-           "co-organizer": "co-organizer", "co-organiser": "co-organizer", "sponsor": "sponsor"}
-_BOILERPLATE = {"materials", "announcement", "announcements", "download", "downloads", "video",
-                "videos", "photos", "handout", "handouts", "slides", "share", "print", "pdf",
-                "event report", "related", "back to top", "top", "page top"}
-_SUMMARY_WORDS = {"summary", "event summary", "presentation", "presentation summary",
-                  "summary of remarks", "lecture summary"}
-_QA_WORDS = {"q&a", "q & a", "q and a", "questions and answers", "questions & answers",
-             "question and answer session", "question and answer", "q&a session"}
-
-_WORD = "|".join(sorted((re.escape(w) for w in [*_ROLES, *_FIELDS]), key=len, reverse=True))
-_LABEL = re.compile(
-    rf"(?P<label>(?:{_WORD})(?:\s*(?:&|and|,|/)\s*(?:{_WORD}))*)(?:\s*[:：]\s*|\s+)(?P<value>\S.*)",
-    re.IGNORECASE,
-)
-_QUESTION = re.compile(r"(?:Q|Question)\s*\d*\s*[:：.]\s*(?P<rest>.*)", re.IGNORECASE)
-_ANSWER = re.compile(r"(?:A|Answer)\s*\d*\s*(?:[(（](?P<who>[^)）]+)[)）])?\s*[:：]\s*(?P<rest>.*)", re.IGNORECASE)
-_SPEAKER = re.compile(r"(?P<name>[^:：]{1,80}?)\s*[:：]\s*(?P<rest>.*)")
-_NOTE = re.compile(r"[*※]\s*(?P<text>[^*\s].*?)\s*\*?")
-_URL = re.compile(r"https?://[^\s<>()\"]+[^\s<>().,;:!?'\"”’]")
-_SENTENCE_END = tuple(".,;:!?…\"”’'")
-
-
-@dataclass(frozen=True)
-class _Chunk:
-    """Consecutive non-blank lines; ``line`` is the file line of the first."""
-
-    line: int
-    lines: tuple[str, ...]
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_MINUTES = ("議事要旨", "議事録", "議事概要")
 
 
 def read(text: str, path: str, reporter: Reporter) -> m.Article:
-    chunks = _chunks(text)
-    if not chunks:
+    return read_accounted(text, path, reporter)[0]
+
+
+def read_accounted(text: str, path: str, reporter: Reporter) -> tuple[m.Article, tuple[Dropped, ...]]:
+    """The article, and the lines of the source it leaves out, each with the rule that does."""
+    if not text.strip():
         raise InputError(Pos(path, 1, 1), "document has no content")
-    title_chunk, rest = chunks[0], chunks[1:]
-    title = " ".join(title_chunk.lines[0].split())
-    header_lines = [(title_chunk.line + i, line) for i, line in enumerate(title_chunk.lines[1:], 1)]
-    subtitle = ""
-    if header_lines and not _field(header_lines[0][1]) and not _is_boilerplate(header_lines[0][1]):
-        subtitle = header_lines.pop(0)[1].strip()
+    sheet = Sheet(text, path, reporter)
+    mark_page_furniture(sheet)
+    mark_closings(sheet)
+    article = _memo(sheet) if is_memo(sheet) else _spoken(sheet)
+    return article, sheet.dropped()
 
-    fields: dict[str, tuple[str, Pos]] = {}
-    people: list[m.Person] = []
-    body_chunks = _read_header(header_lines, rest, fields, people, path)
 
-    content = _Body(path, people, reporter).read(body_chunks)
-    if not content.blocks and not content.standfirst:
-        raise InputError(Pos(path, title_chunk.line, 1), "document has no content after its title and header")
-
-    date, timestamp = None, None
-    if "date" in fields:
-        written, pos = fields["date"]
-        parsed = parse_date(written)
-        if parsed is None:
-            reporter.warn(pos, f"'{written}' is not a date this reader understands")
-        else:
-            date, timestamp = parsed
-    if date is None:
-        date = date_from_filename(Path(path).name)
-        if date is None:
-            reporter.warn(Pos(path, 1, 1), "no date in the header or the file name")
-
-    extra = tuple((k, v) for k, (v, _) in fields.items() if k != "date")
+def _spoken(sheet: Sheet) -> m.Article:
+    header = read_header(sheet)
+    chunks = sheet.chunks(header.body)
+    kind = _kind(header, chunks)
+    if kind == "notes":
+        return _notes(sheet, header)
+    body = BodyReader(sheet, header.people, kind).read(chunks)
+    people = _named_by_labels(header.people, body.segments)
+    ids = [person_id(p) for p in people]
+    people = [replace(p, id=i) for p, i in zip(people, ids, strict=True)]
+    blocks = group(body.segments, people, ids, kind, sheet)
+    if not blocks and not body.standfirst:
+        raise InputError(Pos(sheet.path, 1, 1), "document has no content after its title and header")
     meta = m.ArticleMeta(
-        title=title, subtitle=subtitle, people=tuple(people), date=date, timestamp=timestamp,
-        standfirst=content.standfirst, kind="event", extra=extra,
-        language=fields["language"][0] if "language" in fields and len(fields["language"][0]) <= 5 else "",
+        title=header.title or _title_from_file(sheet), subtitle=header.subtitle, people=tuple(people),
+        date=header.date or _date_from_file(sheet), timestamp=header.timestamp, publisher=header.publisher,
+        language=_language(chunks, header.title), standfirst=tuple(body.standfirst), kind=kind,
+        extra=tuple(header.extra),
     )
-    return m.Article(id="", meta=meta, blocks=content.blocks, pos=Pos(path, 1, 1))
+    return m.Article(id="", meta=meta, blocks=tuple(blocks), pos=Pos(sheet.path, 1, 1))
 
 
-def _chunks(text: str) -> list[_Chunk]:
-    chunks: list[_Chunk] = []
-    current: list[str] = []
-    start = 0
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.strip():
-            if not current:
-                start = number
-            current.append(line.rstrip())
-        elif current:
-            chunks.append(_Chunk(start, tuple(current)))
-            current = []
-    if current:
-        chunks.append(_Chunk(start, tuple(current)))
-    return chunks
+def _kind(header: Header, chunks: list[Chunk]) -> str:
+    """What the source is, from its header and its first lines."""
+    labelled = [c for c in chunks if turn_label(c.first, header.people, strict=bool(header.people)) is not None]
+    if not header.fields and not header.people:
+        return "transcript" if len(labelled) >= 2 else "notes"  # turns with no header to match them to
+    japanese = _language(chunks, header.title) == "ja"
+    if japanese and (header.title.endswith(_MINUTES) or any(c.first.startswith(("○", "◯")) for c in chunks)):
+        return "minutes"
+    opening = next((c for c in chunks if c.first and not re.fullmatch(r"[\[(（].*[\])）]", c.first)), None)
+    if opening is not None and opening in labelled:
+        return "transcript"
+    return "event"
 
 
-# ------------------------------------------------------------------- header
+def _notes(sheet: Sheet, header: Header) -> m.Article:
+    """Plain prose: no header, no turns.  Said once, at the top."""
+    for number in list(sheet.rules):
+        if sheet.rules[number] == "metadata":
+            del sheet.rules[number]
+    chunks = sheet.chunks()
+    prose = read_prose(sheet, chunks)
+    title = prose.title or _title_from_file(sheet, warn=False)
+    found = "" if prose.title else f"; no title line either, so the title '{title}' comes from the file name"
+    sheet.warn(1, f"no header found (title, date, speakers): read as plain prose{found}")
+    if not prose.blocks and not prose.standfirst:
+        raise InputError(Pos(sheet.path, 1, 1), "document has no content after its title and header")
+    meta = m.ArticleMeta(title=title, date=_date_from_file(sheet), language=_language(chunks, title),
+                         standfirst=tuple(prose.standfirst), kind="notes")
+    return m.Article(id="", meta=meta, blocks=tuple(prose.blocks), pos=Pos(sheet.path, 1, 1))
 
 
-def _field(line: str) -> tuple[str, str] | None:
-    match = _LABEL.fullmatch(line.strip())
-    if not match:
-        return None
-    return match["label"], match["value"].strip()
-
-
-def _is_boilerplate(line: str) -> bool:
-    return " ".join(line.lower().split()) in _BOILERPLATE
-
-
-def _read_header(
-    lines: list[tuple[int, str]], rest: list[_Chunk], fields: dict[str, tuple[str, Pos]],
-    people: list[m.Person], path: str,
-) -> list[_Chunk]:
-    """Consume header fields and boilerplate; return the chunks where the body begins.
-
-    ``lines`` are header lines in the title's own chunk (no blank line after the title).
-    """
-    chunks = [_Chunk(lines[0][0], tuple(line for _, line in lines))] if lines else []
-    chunks += rest
-    for index, chunk in enumerate(chunks):
-        for offset, line in enumerate(chunk.lines):
-            if not _take_header_line(line, Pos(path, chunk.line + offset, 1), fields, people):
-                remainder = _Chunk(chunk.line + offset, chunk.lines[offset:])
-                return [remainder, *chunks[index + 1 :]]
-    return []
-
-
-def _take_header_line(line: str, pos: Pos, fields: dict[str, tuple[str, Pos]], people: list[m.Person]) -> bool:
-    if _is_boilerplate(line):
-        return True
-    found = _field(line)
-    if not found:
-        return False
-    label, value = found
-    words = [w.strip().lower() for w in re.split(r"\s*(?:&|\band\b|,|/)\s*", label) if w.strip()]
-    roles = tuple(dict.fromkeys(_ROLES[w] for w in words if w in _ROLES))
-    if roles:
-        persons = _people(value)
-        if persons is None:
-            return False
-        for name, affiliations in persons:
-            _add_person(people, name, roles, affiliations)
-        return True
-    key = _FIELDS[words[0]]
-    if key == "date" and parse_date(value) is None and not re.search(r"\d", value):
-        return False  # "Date" opening a sentence, not a field
-    fields[key] = (value, pos)
-    return True
-
-
-def _add_person(people: list[m.Person], name: str, roles: tuple[str, ...], affiliations: tuple[str, ...]) -> None:
-    for index, person in enumerate(people):
-        if name_key(person.name) == name_key(name):
-            merged_roles = tuple(dict.fromkeys(person.roles + roles))
-            people[index] = replace(
-                person, roles=merged_roles, affiliations=person.affiliations or affiliations
-            )
-            return
-    people.append(make_person(name, roles, affiliations))
-
-
-def _split_top(text: str, separator: str = " / ") -> list[str]:
-    """Split at ``separator`` outside parentheses."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(text):
-        char = text[i]
-        if char in "([（":
-            depth += 1
-        elif char in ")]）":
-            depth = max(0, depth - 1)
-        elif depth == 0 and text.startswith(separator, i):
-            parts.append(text[start:i])
-            start = i + len(separator)
-            i = start
-            continue
-        i += 1
-    parts.append(text[start:])
-    return [p.strip() for p in parts if p.strip()]
-
-
-def _people(value: str) -> list[tuple[str, tuple[str, ...]]] | None:
-    """``NAME (AFFILIATION / AFFILIATION) / NAME (...)`` as names with their affiliations."""
-    out = []
-    parts = [piece for part in _split_top(value, "; ") for piece in _split_top(part)]
-    for part in parts:
-        name, affiliation = part, ""
-        if part.endswith((")", "）")):
-            depth = 0
-            for i in range(len(part) - 1, -1, -1):
-                depth += part[i] in ")）"
-                depth -= part[i] in "(（"
-                if depth == 0:
-                    name, affiliation = part[:i].strip(), part[i + 1 : -1].strip()
-                    break
-        elif ", " in part and len(part.split(", ", 1)[0].split()) <= 4:
-            name, affiliation = (s.strip() for s in part.split(", ", 1))
-        if not name or len(name.split()) > 6 or name.endswith(_SENTENCE_END):
-            return None
-        out.append((" ".join(name.split()), tuple(_split_top(affiliation)) if affiliation else ()))
-    return out or None
-
-
-# --------------------------------------------------------------------- body
-
-
-@dataclass
-class _Content:
-    standfirst: tuple[m.Block, ...]
-    blocks: tuple[m.Block, ...]
-
-
-class _Body:
-    """Reads the chunks after the header: abstract, sections, Q&A and the closing note."""
-
-    def __init__(self, path: str, people: list[m.Person], reporter: Reporter) -> None:
-        self.path = path
-        self.people = people
-        self.reporter = reporter
-
-    def read(self, chunks: list[_Chunk]) -> _Content:
-        chunks = [piece for chunk in chunks for piece in _split_leading_heading(chunk)]
-        standfirst: tuple[m.Block, ...] = ()
-        if chunks and not self._heading_level(chunks, 0, False):
-            first = chunks.pop(0)
-            if not _NOTE.fullmatch(first.lines[0]):
-                standfirst = (self._paragraph(first.lines, first.line),)
-            else:
-                chunks.insert(0, first)
-        blocks: list[m.Block] = []
-        in_summary = in_qa = False
-        index = 0
-        while index < len(chunks):
-            chunk = chunks[index]
-            note = _NOTE.fullmatch(" ".join(chunk.lines))
-            if note:
-                blocks.append(m.Div("source-note", (self._paragraph((note["text"],), chunk.line),),
-                                    pos=self._pos(chunk.line)))
-                index += 1
-                continue
-            level = self._heading_level(chunks, index, in_summary)
-            if level:
-                text = " ".join(chunk.lines[0].split())
-                key = text.lower()
-                if key in _QA_WORDS:
-                    in_qa, in_summary = True, False
-                elif key in _SUMMARY_WORDS:
-                    in_summary = True
-                blocks.append(m.Heading(level, (m.Text(text),), pos=self._pos(chunk.line)))
-                index += 1
-                continue
-            if in_qa or _QUESTION.fullmatch(chunk.lines[0]):
-                in_qa = True
-                taken, index = self._exchanges(chunks, index)
-                blocks.extend(taken)
-                continue
-            blocks.append(self._paragraph(chunk.lines, chunk.line))
-            index += 1
-        return _Content(standfirst, tuple(blocks))
-
-    def _pos(self, line: int) -> Pos:
-        return Pos(self.path, line, 1)
-
-    def _heading_level(self, chunks: list[_Chunk], index: int, in_summary: bool) -> int:
-        chunk = chunks[index]
-        if len(chunk.lines) != 1:
-            return 0
-        text = " ".join(chunk.lines[0].split())
-        key = text.lower()
-        if key in _QA_WORDS or key in _SUMMARY_WORDS:
-            return 2
-        looks_like_heading = (
-            len(text) <= 120
-            and len(text.split()) <= 16
-            and not text.endswith(_SENTENCE_END)
-            and (text[0].isupper() or text[0].isdigit())
-            and not _QUESTION.fullmatch(text)
-            and not _NOTE.fullmatch(text)
-            and index + 1 < len(chunks)
-        )
-        if not looks_like_heading:
-            return 0
-        return 3 if in_summary else 2
-
-    # ---------------------------------------------------------------- Q&A
-
-    def _exchanges(self, chunks: list[_Chunk], index: int) -> tuple[list[m.Block], int]:
-        """Exchanges from ``index`` up to the next heading or closing note."""
-        blocks: list[m.Block] = []
-        question: m.Turn | None = None
-        answers: list[m.Turn] = []
-        turn: tuple[str, str, int, list[tuple[int, list[str]]]] | None = None  # kind, speaker, line, paragraphs
-
-        def close_turn() -> None:
-            nonlocal turn, question
-            if turn is None:
-                return
-            kind, speaker, line, paragraphs = turn
-            body = tuple(self._paragraph(tuple(lines), number) for number, lines in paragraphs if lines)
-            made = m.Turn(speaker, body, pos=self._pos(line))
-            if kind == "q":
-                question = made
-            else:
-                answers.append(made)
-            turn = None
-
-        def close_exchange() -> None:
-            nonlocal question, answers
-            close_turn()
-            if question is not None:
-                if not answers:
-                    self.reporter.warn(question.pos or self._pos(1), "question without an answer")
-                blocks.append(m.Exchange(question, tuple(answers), pos=question.pos))
-            question, answers = None, []
-
-        while index < len(chunks):
-            chunk = chunks[index]
-            if _NOTE.fullmatch(" ".join(chunk.lines)) or (self._heading_level(chunks, index, False) and (
-                " ".join(chunk.lines[0].split()).lower() in _QA_WORDS | _SUMMARY_WORDS
-            )):
-                break
-            for offset, line in enumerate(chunk.lines):
-                number = chunk.line + offset
-                question_match = _QUESTION.fullmatch(line.strip())
-                speaker = None if question_match else self._speaker(line.strip())
-                if question_match:
-                    close_exchange()
-                    turn = ("q", "", number, [(number, [question_match["rest"]] if question_match["rest"] else [])])
-                elif speaker is not None and (turn is not None or question is not None):
-                    close_turn()
-                    name, rest = speaker
-                    turn = ("a", name, number, [(number, [rest] if rest else [])])
-                elif turn is None:
-                    close_exchange()
-                    blocks.append(self._paragraph((line,), number))
-                else:
-                    paragraphs = turn[3]
-                    if offset == 0 and paragraphs[-1][1]:
-                        paragraphs.append((number, [line]))
-                    else:
-                        if not paragraphs[-1][1]:
-                            paragraphs[-1] = (number, paragraphs[-1][1])
-                        paragraphs[-1][1].append(line)
-            index += 1
-        close_exchange()
-        return blocks, index
-
-    def _speaker(self, line: str) -> tuple[str, str] | None:
-        """``(name, rest of line)`` when the line opens with a speaker's name and a colon."""
-        answer = _ANSWER.fullmatch(line)
-        if answer:
-            who = answer["who"] or ""
-            return (self._known_name(who) or who.strip()) if who else "", answer["rest"]
-        match = _SPEAKER.fullmatch(line)
-        if not match:
-            return None
-        name = re.sub(r"\s*[(（].*[)）]\s*$", "", match["name"]).strip()
-        known = self._known_name(name)
-        if known:
-            return known, match["rest"]
-        words = name.split()
-        if 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words) and not re.search(r"\d", name):
-            return name, match["rest"]
-        return None
-
-    def _known_name(self, name: str) -> str:
-        """The header's spelling of a person named in full or by family name alone, or ""."""
-        key = name_key(name)
-        for person in self.people:
-            family = name_key(person.family_name) if person.family_name else ""
-            if key == name_key(person.name) or (family and key == family):
-                return person.name
-        return ""
-
-    # ------------------------------------------------------------ inlines
-
-    def _paragraph(self, lines: tuple[str, ...] | list[str], line: int) -> m.Paragraph:
-        inlines: list[m.Inline] = []
-        for i, text in enumerate(lines):
-            if i:
-                inlines.append(m.SoftBreak())
-            inlines.extend(_linkify(" ".join(text.split())))
-        return m.Paragraph(tuple(inlines), pos=self._pos(line))
-
-
-def _split_leading_heading(chunk: _Chunk) -> list[_Chunk]:
-    """A heading pasted straight above its first paragraph, with no blank line between.
-
-    Only a short line that reads as a title and is followed by a new sentence
-    counts: the first line of a hard-wrapped paragraph ends mid-sentence and is
-    as long as the lines after it.
-    """
-    if len(chunk.lines) < 2:
-        return [chunk]
-    first, second = " ".join(chunk.lines[0].split()), chunk.lines[1].strip()
-    known = first.lower() in _QA_WORDS | _SUMMARY_WORDS
-    titled = (
-        len(first.split()) <= 8
-        and not first.endswith(_SENTENCE_END)
-        and not first.endswith(("-", "–", "—"))
-        and first[:1].isupper()
-        and len(first) < 0.6 * len(second)
-        and second[:1].isupper()
-        and not _QUESTION.fullmatch(first)
-        and not _NOTE.fullmatch(first)
+def _memo(sheet: Sheet) -> m.Article:
+    memo = read_memo(sheet)
+    date = None
+    if memo.date:
+        date = date_and_time(memo.date)[0]
+        if date is None:
+            sheet.warn(memo.date_line, f"'{memo.date}' is not a date this reader understands")
+            memo.extra.append(("date", memo.date))
+    people = [replace(p, id=person_id(p)) for p in memo.people]
+    if not memo.blocks:
+        raise InputError(Pos(sheet.path, 1, 1), "document has no content after its title and header")
+    meta = m.ArticleMeta(
+        title=memo.title or _title_from_file(sheet), people=tuple(people), date=date or _date_from_file(sheet),
+        language=_language(sheet.chunks(memo.body), memo.title), kind="memo", marking=memo.marking,
+        extra=tuple(memo.extra),
     )
-    if not (known or titled):
-        return [chunk]
-    return [_Chunk(chunk.line, (chunk.lines[0],)), _Chunk(chunk.line + 1, chunk.lines[1:])]
+    return m.Article(id="", meta=meta, blocks=tuple(memo.blocks), pos=Pos(sheet.path, 1, 1))
 
 
-def _linkify(text: str) -> list[m.Inline]:
-    out: list[m.Inline] = []
-    last = 0
-    for match in _URL.finditer(text):
-        if match.start() > last:
-            out.append(m.Text(text[last : match.start()]))
-        out.append(m.Link((m.Text(match.group()),), match.group()))
-        last = match.end()
-    if last < len(text):
-        out.append(m.Text(text[last:]))
+def _named_by_labels(people: list[m.Person], segments: list[Draft | m.Block]) -> list[m.Person]:
+    """A Japanese name written without a space (``中原由美``), split where a turn's label (``中原``)
+    shows that the family name ends."""
+    out = list(people)
+    for segment in segments:
+        if isinstance(segment, Draft) and segment.person is not None and segment.label.match.prefix:
+            person = out[segment.person]
+            if not person.family_name:
+                out[segment.person] = with_family_prefix(person, segment.label.match.prefix)
     return out
+
+
+def _language(chunks: list[Chunk], title: str) -> str:
+    """``ja`` when most paragraphs have kana in them (kanji alone would not tell Japanese from
+    Chinese); else unsaid, and the article is in the book's language."""
+    texts = [c.text() for c in chunks if any(ch.isalpha() for ch in c.text())] or [title]
+    kana = sum(1 for t in texts if _KANA.search(t))
+    return "ja" if kana * 2 > len(texts) and any(is_cjk(t) for t in texts) else ""
+
+
+def _title_from_file(sheet: Sheet, warn: bool = True) -> str:
+    stem = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", PurePosixPath(sheet.path.replace("\\", "/")).stem)
+    title = title_from_name(stem) or stem
+    if warn:
+        sheet.warn(1, f"no title; using '{title}' from the file name")
+    return title
+
+
+def _date_from_file(sheet: Sheet) -> dt.date | None:
+    day = date_from_filename(PurePosixPath(sheet.path.replace("\\", "/")).name)
+    if day is None:
+        sheet.warn(1, "no date in the header or the file name")
+    return day
