@@ -35,7 +35,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-import synthetic  # noqa: E402  (a sibling module, not a package)
+import edit_loop  # noqa: E402  (sibling modules, not a package)
+import synthetic  # noqa: E402
 
 VENV_BIN = ROOT / ".venv" / "bin"
 BIN = VENV_BIN if (VENV_BIN / "python").exists() else Path(sys.executable).parent
@@ -612,10 +613,18 @@ def formats_to_measure() -> list[tuple[str, ...]]:
 
 
 def save(path: Path, started: dt.datetime, args: argparse.Namespace, sizes: list[int], info: dict,
-         runs: list[Run], noop: Run | None, noop_note: str, incr: Run | None, complete: bool) -> tuple[dict, list]:
+         runs: list[Run], noop: Run | None, noop_note: str, incr: Run | None, edit: dict,
+         complete: bool) -> tuple[dict, list]:
     """Write every figure so far: a long run that is stopped still leaves its measurements."""
     figures = derived(runs, sizes)
     goals = targets(runs, figures, noop, incr, sizes)
+    full_100 = find(runs, "synthetic-100", "ours", ALL3)
+    pandoc_three, seed_cold = pandoc_total(runs), find(runs, "seed", "ours", ALL3)
+    edit["targets"] = edit_loop.targets(
+        full_100.wall if full_100 and full_100.ok else math.nan,
+        pandoc_three.wall if pandoc_three else math.nan,
+        seed_cold.wall if seed_cold and seed_cold.ok else math.nan,
+        edit.get("incremental", {}), edit.get("watch", {}), edit.get("preview", {}))
     info = info | {"load_average_now": os.getloadavg(),
                    # The floor of every child's peak memory (see count_pages).
                    "benchmark_process_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -630,6 +639,7 @@ def save(path: Path, started: dt.datetime, args: argparse.Namespace, sizes: list
         "no_op_make_note": noop_note,
         **figures,
         "targets": goals,
+        "edit_loop": edit,
     }
     path.write_text(json.dumps(jsonable(results), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return figures, goals
@@ -643,6 +653,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3,
                         help="cold runs of each seed and pandoc measurement; the median is kept (default 3)")
     parser.add_argument("--no-make", action="store_true", help="skip the no-op make measurement")
+    parser.add_argument("--no-edit-loop", action="store_true",
+                        help="skip the edit-loop measurements (incremental build, watch, preview, crossover)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder and print its path")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON results")
     args = parser.parse_args(argv)
@@ -655,9 +667,11 @@ def main(argv: list[str] | None = None) -> int:
     CACHE_DIR = own_cache(workdir)
     runs: list[Run] = []
     noop, noop_note, incr = None, "skipped", None
+    edit: dict = {}
+    publish = BIN / "publish"
 
     def checkpoint(complete: bool = False) -> tuple[dict, list]:
-        return save(args.output, started, args, sizes, info, runs, noop, noop_note, incr, complete)
+        return save(args.output, started, args, sizes, info, runs, noop, noop_note, incr, edit, complete)
 
     try:
         slug = seed_slug()
@@ -677,6 +691,18 @@ def main(argv: list[str] | None = None) -> int:
             runs += bare_runs(briefing, source, workdir)
             if n == 100:
                 incr = incremental(source, workdir, briefing)
+                if not args.no_edit_loop:
+                    progress("edit loop: 100 articles, one paragraph added, all three formats (target 1)")
+                    edit["incremental"] = edit_loop.incremental_build(source, workdir, briefing, publish,
+                                                                      run_cold, child_env())
+                    progress("edit loop: publish preview, latency and memory (targets 2 and 5)")
+                    edit["preview"] = edit_loop.preview_figures(workdir, source, child_env())
+            checkpoint()
+        if not args.no_edit_loop:
+            progress("edit loop: the seed in publish watch (target 3)")
+            edit["watch"] = edit_loop.watch_rebuild(CONTENT, workdir, publish, child_env())
+            progress("edit loop: one process or two, by the number of articles")
+            edit["crossover"] = edit_loop.crossover(workdir, publish, child_env(), synthetic.generate, run_cold)
             checkpoint()
         if not args.no_make:
             noop, noop_note = make_noop(workdir)
@@ -691,6 +717,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{info['cpu_count']} CPUs, Python {info['python']}, load average {load[0]:.2f} at start, "
           f"{load[1]:.2f} at end; {(dt.datetime.now(dt.UTC) - started).total_seconds():.0f} s in all")
     print(table(runs, figures, noop, noop_note, incr, goals))
+    if edit:
+        print("\n".join(edit_loop.report(edit)))
     progress(f"results written to {args.output}")
     return 1 if any(not r.ok for r in runs) else 0
 

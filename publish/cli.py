@@ -239,30 +239,37 @@ def _print_outcomes(outcomes: Sequence[Any]) -> None:
 @click.pass_context
 def watch(ctx: click.Context, source: Path, outdir: Path, formats: list[str], styles_dir: Path | None,
           drafts: bool) -> None:
-    """Build SOURCE, then build again whenever a source, the manifest or the theme changes."""
+    """Build SOURCE, then build again whenever a source, the manifest or the theme changes.
+
+    The libraries and the print stylesheet are loaded once; each build runs in a
+    process forked from this one, and the build cache keeps what did not change."""
     from watchfiles import watch as changes
 
     from .build.pipeline import BuildOptions, default_styles_dir
-    from .build.pipeline import build as run_build
+    from .build.warm import WarmBuilds
 
     styles = styles_dir or default_styles_dir()
     folder = source if source.is_dir() else source.parent
+    builds = WarmBuilds(source, outdir, BuildOptions(formats=formats, styles_dir=styles, drafts=drafts))
 
     def rebuild() -> None:
-        reporter = Reporter()
         try:
-            options = BuildOptions(formats=formats, styles_dir=styles, drafts=drafts)
-            for path in run_build(source, outdir, options, reporter):
+            for path in builds.build():
                 click.echo(str(path))
         except (InputError, BuildError) as exc:  # a mistake while editing: say so and keep watching
             click.echo(str(exc.diagnostic) if isinstance(exc, InputError) else str(exc), err=True)
 
+    builds.warm_up()
     rebuild()
     click.echo(f"publish: watching {folder} and {styles} (Ctrl-C to stop)", err=True)
     outputs = outdir.resolve()
+    theme = styles.resolve()
     # Our own outputs land in OUTDIR, which may sit inside the watched folder.
-    for _ in changes(folder, styles, watch_filter=lambda change, path: not Path(path).resolve()
-                     .is_relative_to(outputs), rust_timeout=0, yield_on_timeout=False):
+    for changed in changes(folder, styles, watch_filter=lambda change, path: not Path(path).resolve()
+                           .is_relative_to(outputs), rust_timeout=0, yield_on_timeout=False):
+        paths = [Path(path).resolve() for _, path in changed]
+        if any(path.is_relative_to(theme) or path.suffix == ".toml" for path in paths):
+            builds.warm_up()  # a new stylesheet or page size: parsed here, for this build and the next
         rebuild()
 
 
@@ -335,6 +342,33 @@ def check(ctx: click.Context, source: Path, outdir: Path, formats: list[str], dr
             status = EXIT_FAILED if findings else EXIT_OK
             summary = f"{len(findings)} difference(s)" if findings else f"{', '.join(formats)} match the model"
             click.echo(f"publish: check: {summary}", err=True)
+    # Outside the reporting block, which would take the exit for a failure.
+    ctx.exit(status)
+
+
+@cli.command()
+@click.argument("edited", type=click.Path(path_type=Path, dir_okay=False))
+@source_argument
+@click.option("-o", "--outdir", type=click.Path(path_type=Path, file_okay=False), default=Path("dist"),
+              show_default=True, help="Folder holding the build record (<slug>.manifest.json).")
+@click.option("--apply", "apply_edits", is_flag=True,
+              help="Write the text edits whose place in a Markdown or .txt source is exact.")
+@click.option("--format", "report_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="The report on stdout.")
+@click.pass_context
+def absorb(ctx: click.Context, edited: Path, source: Path, outdir: Path, apply_edits: bool,
+           report_format: str) -> None:
+    """Report the edits made in EDITED (the briefing's Word file) at their lines in SOURCE's sources."""
+    from .absorb import absorb as run_absorb
+    from .absorb.report import as_json, as_text
+
+    status = EXIT_OK
+    with _reporting(ctx):
+        outcome = run_absorb(edited, source, outdir, apply=apply_edits)
+        click.echo((as_json if report_format == "json" else as_text)(outcome.report), nl=False)
+        for message in outcome.messages:
+            click.echo(message, err=True)
+        status = outcome.status
     # Outside the reporting block, which would take the exit for a failure.
     ctx.exit(status)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -111,6 +114,25 @@ def test_a_rebuild_after_a_change_is_the_fresh_build_byte_for_byte(
     assert again[".epub"] == fresh[".epub"]
     assert warnings == fresh_warnings
     assert again[".docx"] != first[".docx"]
+
+
+def test_a_source_line_given_twice_keeps_its_anchors_when_kept(tmp_path: Path) -> None:
+    """An author's bio is printed with the article and again in the people index: the
+    second paragraph from that line is its anchor's second ordinal, whether the article
+    was written afresh or put back from the cache."""
+    source = write_book(tmp_path / "src")
+    for n in (1, 2):
+        article = source / f"2025-03-0{n}-article-{n}.md"
+        article.write_text(article.read_text().replace("author: Ann Author", f"author: Ann Author{n}")
+                           + f"\n**Ann Author{n}** is a fellow who writes article {n}.\n")
+    build(source, tmp_path / "out")
+    change_first_article(source)
+    again, _ = build(source, tmp_path / "out")
+    fresh, _ = build(source, tmp_path / "fresh", use_cache=False)
+    assert again[".docx"] == fresh[".docx"]
+    with zipfile.ZipFile(io.BytesIO(again[".docx"])) as archive:
+        names = re.findall(rb'w:name="(_S[^"]+)"', archive.read("word/document.xml"))
+    assert len(names) == len(set(names))  # no source anchor twice
 
 
 def test_an_unchanged_rebuild_reads_and_writes_no_article(

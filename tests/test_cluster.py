@@ -22,7 +22,6 @@ from publish.build.batch import BookRequest, run_batch
 from publish.build.cluster import ClusterExecutor
 from publish.build.workers import LocalExecutor
 from publish.diagnostics import Reporter
-from publish.render.pdf import parts as pdf_parts
 from tests.test_pdf_parts import write_book
 
 from .conftest import CONTENT, SOURCES
@@ -90,10 +89,10 @@ def test_a_book_of_a_batch_is_the_book_publish_build_writes(local_batch, tmp_pat
     assert outputs(tmp_path) == outputs(local_batch / "us-japan-briefing")
 
 
-def test_a_long_book_in_parts_on_the_cluster(cluster, tmp_path, monkeypatch) -> None:
+def test_a_book_in_parts_on_the_cluster(cluster, tmp_path) -> None:
+    """Seven articles, nine parts, typeset on the workers."""
     _, executor = cluster
     source = write_book(tmp_path / "book")
-    monkeypatch.setattr(pdf_parts, "PART_PAGES", 1)  # the plan is made here: seven articles, nine parts
     here = tmp_path / "here"
     there = tmp_path / "there"
     build(source, here, BuildOptions(formats=["pdf"], use_cache=False), Reporter(stream=None))

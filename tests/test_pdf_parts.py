@@ -1,8 +1,8 @@
-"""A long book typeset in parts and assembled, against the same book typeset in one go.
+"""A book typeset in parts and assembled, against the same book typeset in one go.
 
-The parts are made small here (one article each) so that a book of seven
-short articles is assembled from nine parts; the book typeset as one
-document is the reference, read back with pypdf, pdftotext and qpdf.
+A book of seven short articles is assembled from nine parts (the front matter,
+each article, the back matter); the book typeset as one document is the
+reference, read back with pypdf, pdftotext and qpdf.
 """
 
 from __future__ import annotations
@@ -20,7 +20,17 @@ from publish.api import load_book
 from publish.diagnostics import Reporter
 from publish.render.pdf import book as pdf
 from publish.render.pdf import parts as pdf_parts
-from publish.render.pdf.parts import LaidPart, book_page_kinds, first_pages, folio_document, folio_runs
+from publish.render.pdf.parts import (
+    BLANK_KINDS,
+    FOLIO_WINDOW,
+    LaidPart,
+    body_folio,
+    body_windows,
+    book_page_kinds,
+    first_pages,
+    folio_document,
+    window_kinds,
+)
 from publish.verify.run import check_outputs
 from tests.pdftools import page_texts, syntax_problems
 from tests.samplebook import book_context
@@ -63,14 +73,9 @@ def built(tmp_path_factory):
     """The book typeset in one go, in parts by one process, and in parts by two."""
     source = write_book(tmp_path_factory.mktemp("parts") / "book")
     book = load_book(source, Reporter(stream=None))
-    out = {}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pdf_parts, "MIN_ARTICLE_PARTS", 10_000)
-        assert pdf_parts.plan(book) is None
-        out["single"] = pdf.layout(book, book_context(source, Reporter(stream=None)))
+    out = {"single": pdf.layout_in_one_go(book, book_context(source, Reporter(stream=None)))}
     for jobs in ("1", "2"):
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(pdf_parts, "PART_PAGES", 1)
             patch.setenv("PUBLISH_JOBS", jobs)
             reporter = Reporter(stream=None)
             out[f"parts-{jobs}"] = pdf.layout(book, book_context(source, reporter))
@@ -119,10 +124,11 @@ def test_the_plan_has_front_matter_each_article_and_back_matter(built):
     assert plan[-1].back
 
 
-def test_a_short_book_is_typeset_in_one_go():
+def test_a_book_of_front_matter_alone_is_one_part():
     from tests.samplebook import sample_book
 
-    assert pdf_parts.plan(sample_book()) is None
+    book = dataclasses.replace(sample_book(), articles=(), people=(), abbreviations=())
+    assert pdf_parts.plan(book) == [pdf_parts.PrintPart(front=True)]
 
 
 def test_parts_give_the_same_pages_as_one_document(built, tmp_path):
@@ -189,13 +195,25 @@ def test_every_part_starts_on_a_right_hand_page():
     assert book_page_kinds(parts, first_pages(parts)) == ["", "", "", "", "", "blank", ""]
 
 
-def test_folio_runs_start_on_right_hand_pages_and_never_start_or_end_blank(monkeypatch):
-    monkeypatch.setattr(pdf_parts, "FOLIO_RUN", 3)
-    kinds = ["", "", "", "blank", "", "", "", "", ""]
-    runs = folio_runs(kinds)
-    # not after page 4: it is blank, and a document of folios cannot end with a blank page
-    assert [list(run) for run in runs] == [[0, 1, 2, 3, 4, 5], [6, 7, 8]]
-    assert all(run.start % 2 == 0 and kinds[run.start] != "blank" != kinds[run.stop - 1] for run in runs)
+def test_folio_windows_depend_only_on_where_they_start():
+    kinds = ["body", "body", "blank", "", ""] + [""] * FOLIO_WINDOW
+    windows = body_windows(kinds)
+    assert [(run.start, len(run)) for run in windows] == [(0, FOLIO_WINDOW), (FOLIO_WINDOW, FOLIO_WINDOW)]
+    # a blank page takes its neighbour's kind (its folio is a blank page's), and the
+    # window runs past the end with the last page's
+    assert window_kinds(kinds, windows[0])[:5] == ["body", "body", "body", "", ""]
+    assert window_kinds(kinds, windows[1]) == [""] * FOLIO_WINDOW
+    # two more pages before page 6 move its blank page, not the second window's kinds
+    shifted = ["body", "body", "body", "body", "blank", "", ""] + [""] * FOLIO_WINDOW
+    assert window_kinds(shifted, body_windows(shifted)[1]) == window_kinds(kinds, windows[1])
+
+
+def test_a_blank_page_gets_the_furniture_of_a_blank_page_on_its_side():
+    kinds = ["", "blank", "", "", "blank"]
+    assert body_folio(kinds, 0) == (2, 0)
+    assert body_folio(kinds, 1) == (1, BLANK_KINDS.index("blank"))  # page 2: a left-hand blank page
+    assert body_folio(kinds, 4) == (1, len(BLANK_KINDS) - 1 - BLANK_KINDS[::-1].index("blank"))  # page 5: right
+    assert BLANK_KINDS[1] == BLANK_KINDS[4] == "blank"
 
 
 def test_folio_document_makes_blank_pages_by_breaks_and_groups_named_pages():
@@ -208,7 +226,6 @@ def test_folio_document_makes_blank_pages_by_breaks_and_groups_named_pages():
 
 @pytest.mark.parametrize("variant", ["pdf/a-3b", "pdf/ua-2", "none"])
 def test_every_pdf_variant_can_be_assembled(built, variant, tmp_path, monkeypatch):
-    monkeypatch.setattr(pdf_parts, "PART_PAGES", 1)
     book = built["book"]
     ctx = dataclasses.replace(book_context(Path(book.articles[0].pos.path).parent, Reporter(stream=None)),
                               pdf_variant=variant)
@@ -233,7 +250,6 @@ def test_a_time_limit_stops_every_part_and_writes_nothing(built, tmp_path, monke
     from publish import api
     from publish.diagnostics import BuildError
 
-    monkeypatch.setattr(pdf_parts, "PART_PAGES", 1)
     monkeypatch.setenv("PUBLISH_JOBS", "2")
     source = Path(built["book"].articles[0].pos.path).parent
     with pytest.raises(BuildError, match="time"):

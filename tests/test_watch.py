@@ -53,3 +53,33 @@ def test_watch_rebuilds_on_save(tmp_path: Path) -> None:
         process.terminate()
         process.wait(timeout=20)
     assert "a.md:3:1: error: front matter is not valid YAML" in process.stderr.read()
+
+
+def test_a_build_forked_from_the_warm_process_parses_no_stylesheet(tmp_path: Path, monkeypatch) -> None:
+    from publish.build.pipeline import BuildOptions
+    from publish.build.warm import WarmBuilds
+    from publish.render.pdf import typeset
+
+    source = tmp_path / "briefing"
+    source.mkdir()
+    (source / "a.md").write_text("---\ntitle: A title\nauthor: A B\ndate: 2025-01-01\n---\n\nLead.\n\nBody.\n")
+    parsed = tmp_path / "parsed"
+    css = typeset.CSS
+
+    def recorded(*args, string: str = "", **kwargs):
+        if "@font-face" in string:  # the print stylesheet, not a part's few extra rules
+            with parsed.open("a") as log:
+                log.write(f"{os.getpid()}\n")
+        return css(*args, string=string, **kwargs)
+
+    monkeypatch.setattr(typeset, "CSS", recorded)
+    monkeypatch.setattr(typeset, "_PARSED", {})
+    monkeypatch.setenv("PUBLISH_JOBS", "2")
+    builds = WarmBuilds(source, tmp_path / "out", BuildOptions(formats=["pdf"]))
+    builds.warm_up()
+    assert parsed.read_text().split() == [str(os.getpid())]
+    for _ in range(2):
+        (written,) = builds.build()
+        assert written.suffix == ".pdf" and written.stat().st_size > 0
+    # both builds ran in children, which found the stylesheet parsed by this process
+    assert parsed.read_text().split() == [str(os.getpid())]

@@ -68,8 +68,15 @@ DOCX_ARTICLE = Kind("docx/article", "docx",
 DOCX_FONT = Kind("docx/font", "docx", "the font file, the face, its family name and the characters",
                  "the face, instanced and cut for embedding")
 
+PDF_PART = Kind("pdf/part", "pdf",
+                "the part's HTML (with the page numbers it prints), the print stylesheet, the images it shows, "
+                "its name, the PDF variant and the build time",
+                "the part's PDF, the page of each of its ids, the kind of each page and its warnings")
+PDF_FOLIOS = Kind("pdf/folios", "pdf", "the folio pages' HTML and stylesheet, their name, the build time",
+                  "their PDF")
+
 KINDS: tuple[Kind, ...] = (READ, LINT, EPUB_ARTICLE, EPUB_PAGE, EPUB_FONT, EPUB_REPERTOIRE, EPUB_COVER,
-                           DOCX_ARTICLE, DOCX_FONT)
+                           DOCX_ARTICLE, DOCX_FONT, PDF_PART, PDF_FOLIOS)
 
 
 class BuildCache:

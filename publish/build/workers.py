@@ -191,9 +191,9 @@ def _close(end: Connection) -> None:
     end.close()
 
 
-def _fork(task: Callable[[], object]) -> tuple[Connection, BaseProcess]:
+def _fork(task: Callable[[], object], daemon: bool = True) -> tuple[Connection, BaseProcess]:
     receive, send = _pipe()
-    process = multiprocessing.get_context("fork").Process(target=_run_in_child, args=(task, send), daemon=True)
+    process = multiprocessing.get_context("fork").Process(target=_run_in_child, args=(task, send), daemon=daemon)
     process.start()
     send.close()
     return receive, process
@@ -281,12 +281,18 @@ def _as_build_error(name: str, error: BaseException) -> BuildError:
     return BuildError(name, f"{type(error).__name__}: {error}")
 
 
+def forked_build(task: Callable[[], T]) -> Job[T]:
+    """A whole build in a forked child, started at once: unlike a task's, its process may
+    fork children of its own (the build's tasks)."""
+    return _Forked("build", task, daemon=False)
+
+
 class _Forked(Generic[T]):
     """One task in a forked child, started at once."""
 
-    def __init__(self, name: str, task: Callable[[], T]) -> None:
+    def __init__(self, name: str, task: Callable[[], T], daemon: bool = True) -> None:
         self.name = name
-        self.receive, self.process = _fork(task)
+        self.receive, self.process = _fork(task, daemon)
 
     def result(self, timeout: float) -> T:
         if not self.receive.poll(timeout if timeout > 0 else None):

@@ -8,7 +8,7 @@ renderer modules import weasyprint, ebooklib or docx.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..model.nodes import Book
 from .context import RenderContext, Rendered
@@ -33,6 +33,16 @@ def get_renderer(name: str) -> Renderer:
 
 def extension(name: str) -> str:
     return RENDERERS[name][2]
+
+
+def warm_up(names: Sequence[str], ctx: RenderContext) -> None:
+    """Load what the renderers of ``names`` need before any book: their libraries, and for
+    the PDF the print stylesheet of ``ctx`` with its fonts.  A process that forks its builds
+    (``publish watch``) does this once, and every build starts with it."""
+    for name in names:
+        get_renderer(name)
+    if "pdf" in names:
+        importlib.import_module("publish.render.pdf.book").warm_up(ctx)
 
 
 def get_handout_renderer() -> Callable[[Book, RenderContext], list]:

@@ -46,6 +46,8 @@ class Recording:
     lists: list[tuple[int, int, str, str]] = field(default_factory=list)
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (story, url, relationship id)
     bookmarks: dict[str, str | None] = field(default_factory=dict)  # ids looked up -> bookmark names
+    #: (source path, line) -> the first and last ordinal of the source anchors it marked
+    anchors: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,9 @@ class Fragment:
     bookmarks: tuple[tuple[str, str | None], ...]
     note_numbers: Mapping[str, int]  # the article's footnote ids -> Word note ids
     warnings: tuple[Diagnostic, ...]
+    #: The source anchors it marked, (path, line, first ordinal, last ordinal): it holds only
+    #: while the lines before it gave the same number of paragraphs.
+    anchors: tuple[tuple[str, int, int, int], ...] = ()
 
 
 def serialise(tag: str, nodes: Iterable[etree._Element]) -> bytes:

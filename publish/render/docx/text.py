@@ -486,6 +486,9 @@ class TextWriter:
             return
         key = (pos.path, pos.line)
         ordinal = self._anchors[key] = self._anchors.get(key, -1) + 1
+        if self._recording is not None:
+            first, _ = self._recording.anchors.get(key, (ordinal, ordinal))
+            self._recording.anchors[key] = (first, ordinal)
         mark_id = self._new_bookmark_id()
         properties = p.find(qn("w:pPr"))
         start = ooxml.bookmark_start(mark_id, source_anchor(pos.path, pos.line, ordinal))

@@ -281,7 +281,8 @@ class _DocxWriter(TextWriter):
         key = cache.key(self._context_key(cache), article)
         fragment = cache.load(DOCX_ARTICLE, key)
         if isinstance(fragment, fragments.Fragment) and all(
-                self.bookmarks.get(node_id) == name for node_id, name in fragment.bookmarks):
+                self.bookmarks.get(node_id) == name for node_id, name in fragment.bookmarks) and all(
+                self._anchors.get((path, line), -1) + 1 == first for path, line, first, _ in fragment.anchors):
             self._put_back(article, fragment)
         else:
             cache.store(DOCX_ARTICLE, key, self._recorded(article))
@@ -315,7 +316,8 @@ class _DocxWriter(TextWriter):
             notes=fragments.serialise("w:footnotes", fragments.following(notes_mark)),
             start=start, end=self._counters(), lists=tuple(recording.lists), links=tuple(recording.links),
             bookmarks=tuple(recording.bookmarks.items()), note_numbers=dict(self.notes.numbers),
-            warnings=tuple(recorder.warnings))
+            warnings=tuple(recorder.warnings),
+            anchors=tuple((path, line, first, last) for (path, line), (first, last) in recording.anchors.items()))
 
     def _put_back(self, article: Article, fragment: fragments.Fragment) -> None:
         now = self._counters()
@@ -327,6 +329,8 @@ class _DocxWriter(TextWriter):
         for node in notes:
             self.footnotes.element.append(node)
         self._next_bookmark, self._next_footnote, _ = dataclasses.astuple(fragments.end_counters(fragment, now))
+        for path, line, _, last in fragment.anchors:  # as writing it would have counted them
+            self._anchors[(path, line)] = last
         # as after writing it: a bio in the back matter may cite the last article's notes
         self.notes = ArticleNotes(self._note_definitions(article), fragments.shifted_notes(fragment, now))
         self.ctx.reporter.replay(fragment.warnings)

@@ -10,7 +10,8 @@ of its own.  Joining them must give what WeasyPrint would have written for the w
   placeholders for the ids of other parts, so that WeasyPrint kept the links to them);
 * one outline, the parts' outlines one after the other;
 * the document-wide catalog entries, the XMP metadata and the Info dictionary of the
-  first part, and the highest PDF version of the parts.
+  first part, and the highest PDF version of the parts;
+* one subset of each face where every part embedded its own (``shared_fonts``).
 
 Objects move between PDFs with ``Pdf.copy_foreign``, which copies every object once per
 source PDF and maps references to objects already copied.  Hence the order of work on a
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Object, ObjectStreamMode, Stream, String
 
+from .shared_fonts import share_fonts
 from .tags import set_header_scopes
 
 #: Catalog entries that describe the whole document, alike in every part: taken from the first.
@@ -45,7 +47,6 @@ _NAME_TREES = (Name.Dests, Name.EmbeddedFiles)
 _PAINTING_OPERATORS = "S s f F f* B B* b b* sh Do BI Tj TJ ' \""
 
 _FOOTER = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"
-_PAGINATION = b"/Artifact <</Type /Pagination>> BDC\n"
 
 
 @dataclass(frozen=True)
@@ -57,18 +58,24 @@ class Part:
     pad_before: bool = False   # a padding page goes before this part's first page
 
 
-def assemble(parts: Sequence[Part], folios: Sequence[bytes], *, first_body_page: int | None = None) -> bytes:
+#: Where a page's folio comes from: (which folio document, which of its pages), or None for none.
+FolioPage = tuple[int, int] | None
+
+
+def assemble(parts: Sequence[Part], folios: Sequence[bytes], furniture: Sequence[FolioPage], *,
+             first_body_page: int | None = None) -> bytes:
     """One PDF of every part's pages in order, with padding pages, page furniture drawn over them.
 
-    ``folios`` are PDFs whose pages, one after the other, are the furniture of the
-    book's pages, padding pages included: one page of folios for each.
+    ``folios`` are PDFs of the book's page furniture (folios, marking); ``furniture``
+    names, for each page of the book (padding pages included), the folio page drawn
+    over it.  One folio page may serve several pages (every blank page's).
     ``first_body_page`` (0-based) is where the page labels turn from roman to 1, 2, 3
     (see :func:`set_page_labels`).
     """
     if not parts:
         raise ValueError("no parts to assemble")
     with contextlib.ExitStack() as stack:
-        book = _Book([stack.enter_context(_open(data)) for data in folios])
+        book = _Book([stack.enter_context(_open(data)) for data in folios], furniture)
         for index, part in enumerate(parts):
             with _open(part.pdf) as source:
                 book.add_part(index, part, source)
@@ -107,9 +114,9 @@ def _open(data: bytes) -> pikepdf.Pdf:
 class _Book:
     """The book being assembled, one part after the other."""
 
-    def __init__(self, folios: Sequence[pikepdf.Pdf]):
+    def __init__(self, folios: Sequence[pikepdf.Pdf], furniture: Sequence[FolioPage]):
         self._pdf = pikepdf.new()
-        self._furniture = _Furniture(self._pdf, folios)
+        self._furniture = _Furniture(self._pdf, folios, furniture)
         self._tree: _StructureTree | None = None
         self._dests = _Destinations(self._pdf)
         self._outlines = _Outlines(self._pdf)
@@ -126,7 +133,7 @@ class _Book:
             if tagged:
                 self._tree = _StructureTree(self._pdf, source)
         if part.pad_before:
-            self._furniture.add_padding_page()
+            self._furniture.add_padding_page(source.pages[0].mediabox)
         first = len(self._pdf.pages)
         for page in source.pages:
             self._pdf.pages.append(page)
@@ -147,6 +154,7 @@ class _Book:
         if self._tree is not None:
             self._pdf.Root.StructTreeRoot = self._tree.finish()
             set_header_scopes(self._pdf)
+        share_fonts(self._pdf)
         return _save(self._pdf, self._version)
 
 
@@ -173,43 +181,52 @@ def _copy_document_entries(book: pikepdf.Pdf, first: pikepdf.Pdf) -> None:
 
 
 class _Furniture:
-    """Draws the folio pages, in order: over the parts' pages, or as padding pages."""
+    """Draws the folio pages over the book's pages, in order, padding pages included."""
 
-    def __init__(self, book: pikepdf.Pdf, folios: Sequence[pikepdf.Pdf]):
+    def __init__(self, book: pikepdf.Pdf, folios: Sequence[pikepdf.Pdf], furniture: Sequence[FolioPage]):
         self._book = book
-        self._folios = [page for pdf in folios for page in pdf.pages]
-        self._used = 0
+        self._folios = folios
+        self._furniture = furniture
+        self._drawn = 0
+        # A folio page drawn over several pages is copied into the book once.
+        self._forms: dict[tuple[int, int], Object | None] = {}
         # The few bytes wrapped around each page's content are the same on every page:
         # one stream each, shared.
         self._streams: dict[bytes, Stream] = {}
 
-    def add_padding_page(self) -> None:
-        folio_page = self._next()
-        self._book.pages.append(folio_page)
-        if _paints(folio_page):
-            page = self._book.pages[-1]
-            page.contents_add(self._stream(_PAGINATION), prepend=True)
-            page.contents_add(self._stream(b"\nEMC\n"))
+    def add_padding_page(self, mediabox: Array) -> None:
+        """An empty page, as the book's ``break-before: right`` leaves one, with its furniture."""
+        self._book.add_blank_page(page_size=(float(mediabox[2]), float(mediabox[3])))
+        self.draw_over(self._book.pages[-1])
 
     def draw_over(self, page: pikepdf.Page) -> None:
-        folio_page = self._next()
-        if not _paints(folio_page):
+        form = self._form(self._next())
+        if form is None:
             return
-        name = _add_xobject(page, self._book.copy_foreign(_form_xobject(folio_page)), "Folio")
+        name = _add_xobject(page, form, "Folio")
         # WeasyPrint leaves its flip of the y axis (a `cm` outside any `q`) in force at the
         # end of a page: restore the initial graphics state before drawing the folio.
         page.contents_add(self._stream(b"q\n"), prepend=True)
         page.contents_add(self._stream(b"\nQ\n" + _FOOTER + b"q %s Do Q\nEMC\n" % str(name).encode()))
 
     def check_all_drawn(self) -> None:
-        if self._used != len(self._folios):
-            raise ValueError(f"the folios have {len(self._folios)} pages, but the book has {self._used}")
+        if self._drawn != len(self._furniture):
+            raise ValueError(f"the furniture names {len(self._furniture)} pages, but the book has {self._drawn}")
 
-    def _next(self) -> pikepdf.Page:
-        if self._used == len(self._folios):
-            raise ValueError(f"the folios have {self._used} pages, but the book has more")
-        self._used += 1
-        return self._folios[self._used - 1]
+    def _next(self) -> FolioPage:
+        if self._drawn == len(self._furniture):
+            raise ValueError(f"the furniture names {self._drawn} pages, but the book has more")
+        self._drawn += 1
+        return self._furniture[self._drawn - 1]
+
+    def _form(self, where: FolioPage) -> Object | None:
+        if where is None:
+            return None
+        if where not in self._forms:
+            document, number = where
+            folio_page = self._folios[document].pages[number]
+            self._forms[where] = self._book.copy_foreign(_form_xobject(folio_page)) if _paints(folio_page) else None
+        return self._forms[where]
 
     def _stream(self, data: bytes) -> Stream:
         if data not in self._streams:

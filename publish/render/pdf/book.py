@@ -1,7 +1,7 @@
 """The book as a print PDF: the renderer's entry points (the whole book, and one handout per article).
 
-A short book is typeset in one go (``typeset``); a long one in parts, side by side,
-then assembled (``parts``, ``assemble``).  The HTML comes from ``document``, the
+A book is typeset in parts, side by side, then assembled (``parts``, ``assemble``);
+``typeset`` lays out each HTML document.  The HTML comes from ``document``, the
 print stylesheet from ``styles/print.css``.
 """
 
@@ -15,7 +15,7 @@ from ..context import RenderContext, Rendered
 from . import parts
 from .assemble import label_pages, with_header_scopes
 from .document import handout_documents, print_document
-from .typeset import LocalFetcher, typeset_document
+from .typeset import LocalFetcher, parsed_stylesheet, typeset_document
 
 
 def render(book: Book, ctx: RenderContext) -> bytes:
@@ -27,19 +27,31 @@ def layout(book: Book, ctx: RenderContext) -> Rendered:
     """The PDF, and the page every article, heading and person entry landed on, counted
     from the cover (not as the folios number them).
 
-    A long book is typeset in parts, side by side (``parts``); a short one in one go.
+    The book is typeset in parts, side by side and kept between builds (``parts``);
+    one with nothing but its front matter, in one go.
     """
-    fetcher = _fetcher(ctx)
-    image_url = _image_url(ctx, fetcher)
     plan = parts.plan(book)
-    if plan is not None:
-        return parts.typeset(book, plan, ctx, fetcher, image_url)
-    document_html = print_document(book, ctx.build_time, image_url, ctx.reporter)
+    if len(plan) == 1:
+        return layout_in_one_go(book, ctx)
+    fetcher = _fetcher(ctx)
+    return parts.typeset(book, plan, ctx, fetcher, _image_url(ctx, fetcher))
+
+
+def layout_in_one_go(book: Book, ctx: RenderContext) -> Rendered:
+    """The book typeset as one HTML document: what the parts, assembled, must equal."""
+    fetcher = _fetcher(ctx)
+    document_html = print_document(book, ctx.build_time, _image_url(ctx, fetcher), ctx.reporter)
     rendered = _typeset(document_html, book.meta.slug, ctx, fetcher)
     data = rendered.data
     if book.articles and book.articles[0].id in rendered.anchors:
         data = label_pages(data, rendered.anchors[book.articles[0].id] - 1)
     return Rendered(data, rendered.anchors)
+
+
+def warm_up(ctx: RenderContext) -> None:
+    """Parse the print stylesheet and load its fonts, for every document this process and the
+    processes it forks typeset after (``render.warm_up``)."""
+    parsed_stylesheet(ctx, _fetcher(ctx))
 
 
 def handouts(book: Book, ctx: RenderContext) -> list[tuple[Article, bytes]]:

@@ -1,58 +1,66 @@
-"""A long book's PDF, typeset in parts side by side and then assembled.
+"""A book's PDF, typeset in parts side by side, kept between builds, and assembled.
 
 WeasyPrint lays a document out in one process, and its cost per page grows with
 the document's length (page references make it lay pages out again, PDF/UA
 tagging walks the whole tree per page).  A briefing book falls into parts that
 lay out the same alone as together, because every article starts on a
-right-hand page: the front matter, runs of articles, the back matter.  So:
+right-hand page: the front matter, each article, the back matter.  So:
 
-1. The runs of articles and the back matter are typeset each alone, in a
-   process of its own, without page numbers in their margins.  Their page
-   counts number every page from the first article's, page 1 (the front
-   matter has roman numbers, so its length moves nothing); a part that would
-   start on a left-hand page gets a blank page before it, as the book's
-   ``break-before: right`` would have given it.
+1. Each article and the back matter are typeset alone, side by side, without
+   page numbers in their margins.  Their page counts number every page from
+   the first article's, page 1 (the front matter has roman numbers, so its
+   length moves nothing); a part that would start on a left-hand page gets a
+   blank page before it, as the book's ``break-before: right`` would have
+   given it.
 2. The parts that print the page numbers of other places cannot count them:
    the front matter (contents, at a glance) is typeset now, with the numbers
    written into its links (``data-page``), and so are the parts with
    cross-references, again, until none of their pages moves.
 3. The folios (the page number and marking at the foot of each page, from the
-   same stylesheet) are typeset as documents of empty pages, in runs.
-4. ``pdf_assemble`` joins the parts and draws the folios over them, with one
+   same stylesheet) are typeset as documents of empty pages: the front
+   matter's after its pages, the body's in windows of ``FOLIO_WINDOW`` pages
+   that depend only on where they start, and a blank left and right page.
+4. ``assemble`` joins the parts and draws the folios over them, with one
    structure tree, outline, set of named destinations and page labels.
 
-Which parts there are depends on the book alone, and every part is typeset
-the same way whether one process does all of them or several share them: the
-PDF does not depend on the machine's number of cores (``PUBLISH_JOBS``).
+Every part and window of folios is kept in the build cache under a key of
+everything its pages depend on: its HTML (which holds the page numbers it
+prints), the stylesheet and theme, its images, its name, the PDF variant and
+the build time.  A rebuild typesets only what an edit changed: the article
+edited and, when that moved page numbers, the front matter and the parts that
+print them; no other article, and no folio unless the book gained a window.
+Which parts there are and what each holds depend on the book alone, and every
+part is typeset the same way whichever process does it: the PDF is the same
+with the cache or without, on one core or several (``PUBLISH_JOBS``).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from markupsafe import escape
 
+from ...build.cache import PDF_FOLIOS, PDF_PART, BuildCache, Kind
 from ...diagnostics import Diagnostic, Reporter
 from ...model.nodes import Book, Image, Pos
 from ...model.walk import plain_text
 from ..context import RenderContext, Rendered
-from .assemble import Part, assemble
+from .assemble import FolioPage, Part, assemble
 from .document import PrintBook, PrintPart
-from .typeset import LocalFetcher, typeset_document
+from .typeset import LocalFetcher, parsed_stylesheet, print_stylesheet, typeset_document
 
-#: Characters of text that fill a page, roughly: only for sizing the parts.
+#: Characters of text that fill a page, roughly: only for the width of the page
+#: numbers written before the pages are counted.
 CHARACTERS_PER_PAGE = 2600
-#: About this many pages of articles go into one part: enough that a part's fixed
-#: cost (a process, fonts, its own font subsets in the PDF) is small beside its
-#: layout, few enough that the parts share two or more cores evenly.
-PART_PAGES = 100
-#: A book is typeset in parts from this many parts of articles on; below, in one go.
-MIN_ARTICLE_PARTS = 3
-#: Pages of folios typeset together.
-FOLIO_RUN = 240
+#: Pages of body folios typeset together.  A window depends only on where it
+#: starts, so a rebuild typesets none unless the book grew into a new one; a
+#: book typesets up to a window's worth of folios it does not use.
+FOLIO_WINDOW = 32
 #: Rounds of typesetting the front matter and the parts with cross-references
 #: before giving up on their pages settling: a number written in seldom moves
 #: more than the rest of its line, so one round is the rule.
@@ -79,20 +87,9 @@ class LaidPart:
         return len(self.kinds)
 
 
-def plan(book: Book) -> list[PrintPart] | None:
-    """The parts of a book long enough to be worth typesetting in parts, else None."""
-    groups: list[range] = []
-    start, filled = 0, 0.0
-    for index, article in enumerate(book.articles):
-        filled += _estimated_pages(article)
-        if filled >= PART_PAGES:
-            groups.append(range(start, index + 1))
-            start, filled = index + 1, 0.0
-    if start < len(book.articles):
-        groups.append(range(start, len(book.articles)))
-    if len(groups) < MIN_ARTICLE_PARTS:
-        return None
-    parts = [PrintPart(front=True)] + [PrintPart(articles=group) for group in groups]
+def plan(book: Book) -> list[PrintPart]:
+    """The parts of a book: the front matter, each article, the back matter if it has one."""
+    parts = [PrintPart(front=True)] + [PrintPart(articles=range(i, i + 1)) for i in range(len(book.articles))]
     if book.people or book.abbreviations:
         parts.append(PrintPart(back=True))
     return parts
@@ -103,6 +100,48 @@ def _estimated_pages(article) -> float:
     return 1 + len(plain_text(article.blocks)) / CHARACTERS_PER_PAGE
 
 
+@dataclass(frozen=True)
+class _Job:
+    """A part or a document of folios to typeset, and where its result is kept."""
+
+    kind: Kind
+    key: str
+    task: Callable[[], Any]
+
+
+class _Jobs:
+    """Runs jobs through the executor, each found in the build cache if an earlier build
+    ran it.  A key holds everything a document's pages depend on (see the module's notes)."""
+
+    def __init__(self, ctx: RenderContext, fetcher: LocalFetcher) -> None:
+        self.ctx = ctx
+        self.fetcher = fetcher
+        self.cache: BuildCache | None = ctx.cache
+        theme = sorted((path.relative_to(ctx.styles_dir).as_posix(), path.read_bytes())
+                       for path in ctx.styles_dir.rglob("*") if path.is_file()) if self.cache else []
+        self.salt = BuildCache.key(print_stylesheet(replace(ctx, reporter=Reporter(stream=None))), theme,
+                                   ctx.pdf_variant, ctx.build_time.isoformat()) if self.cache else ""
+
+    def key(self, html: str, *more: object) -> str:
+        if self.cache is None:
+            return ""
+        images = sorted((uri, hashlib.sha256(resource.data).hexdigest())
+                        for path, resource in self.fetcher.resources.items()
+                        if (uri := path.as_uri()) in html)
+        return BuildCache.key(self.salt, html, images, *more)
+
+    def run(self, jobs: Sequence[_Job]) -> list[Any]:
+        cache = self.cache
+        results = [cache.load(job.kind, job.key) if cache is not None else None for job in jobs]
+        missing = [index for index, result in enumerate(results) if result is None]
+        for index, result in zip(missing, self.ctx.executor.map("pdf", [jobs[i].task for i in missing]),
+                                 strict=True):
+            results[index] = result
+            if cache is not None:
+                cache.store(jobs[index].kind, jobs[index].key, result)
+        return results
+
+
 def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher: LocalFetcher,
             image_url: Callable[[Image, Pos], str | None]) -> Rendered:
     """The PDF of a book planned into parts (the front matter first), and the page of
@@ -110,30 +149,35 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
     executor = ctx.executor
     # what the tasks are given: everything in memory when they run on other machines
     travelling = ctx.portable(book) if executor.ships else ctx
+    if not executor.ships:
+        parsed_stylesheet(ctx, fetcher)  # here, once, before the processes that typeset the parts fork
+    jobs = _Jobs(ctx, fetcher)
     slug = book.meta.slug
     running = running_strings_css(book)
     front, body = parts[0], list(parts[1:])
-
+    names = [_part_name(book, part) for part in body]
     printing = PrintBook(book, ctx.build_time, image_url, ctx.reporter)
 
     def document(part: PrintPart, page_of: Callable[[str], str], reporter: Reporter) -> str:
         return printing.document(reporter, part, page_of)
 
-    def later_folios(kinds: Sequence[str]) -> list[Callable[[], bytes]]:
-        # The first run waits for the front matter, whose folios it follows.
-        return [_folio_task(kinds, run, book, f"{slug}/folios-{n}", travelling, fetcher)
-                for n, run in enumerate(folio_runs(kinds)[1:], 1)]
+    def part_job(document_html: str, name: str) -> _Job:
+        extra = "" if name == "front" else running  # the front part's cover sets the running strings itself
+        identifier = f"{slug}/{name}"
+        return _Job(PDF_PART, jobs.key(document_html, extra, identifier),
+                    functools.partial(_typeset_part, document_html, identifier, travelling, fetcher, extra))
 
-    def part_task(document_html: str, index: int) -> Callable[[], LaidPart]:
-        extra = "" if index == 0 else running  # the front part's cover sets the running strings itself
-        return functools.partial(_typeset_part, document_html, f"{slug}/part-{index}", travelling, fetcher, extra)
+    def folio_jobs(kinds: Sequence[str]) -> list[_Job]:
+        windows = [_folio_job(jobs, window_kinds(kinds, run), run.start + 1, book, f"{slug}/folios-{run.start + 1}",
+                              travelling, fetcher) for run in body_windows(kinds)]
+        return [*windows, _folio_job(jobs, BLANK_KINDS, 1, book, f"{slug}/folios-blank", travelling, fetcher)]
 
     # Until the articles are counted, a page number is a placeholder as wide as the largest.
     placeholder = "0" * len(str(int(sum(_estimated_pages(a) for a in book.articles)) + 20))
     documents = [document(part, lambda anchor: placeholder, ctx.reporter) for part in body]
     # Only those that print page numbers need them: the others are typeset once.
     with_numbers = [index for index, text in enumerate(documents) if _PAGE_REFERENCE.search(text)]
-    laid = executor.map("pdf", [part_task(text, i + 1) for i, text in enumerate(documents)])
+    laid: list[LaidPart] = jobs.run([part_job(text, names[i]) for i, text in enumerate(documents)])
 
     reporter = ctx.reporter  # the first documents of the front report; the next ones say the same
     for _ in range(MAX_ROUNDS):
@@ -144,15 +188,13 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
             documents[index] = document(body[index], page_of, Reporter(stream=None))
         kinds = book_page_kinds(laid, starts)
         # The front, the parts that cite pages, and (on the chance that those keep
-        # their length, the rule) the folios of the articles, all side by side.
-        parts_tasks = [part_task(document(front, page_of, reporter), 0)]
-        parts_tasks += [part_task(documents[i], i + 1) for i in with_numbers]
-        tasks: list[Callable[[], LaidPart | bytes]] = [*parts_tasks, *later_folios(kinds)]
-        results = executor.map("pdf", tasks)
+        # their length, the rule) the folios of the body, all side by side.
+        round_jobs = [part_job(document(front, page_of, reporter), "front")]
+        round_jobs += [part_job(documents[i], names[i]) for i in with_numbers]
+        results = jobs.run([*round_jobs, *folio_jobs(kinds)])
         reporter = Reporter(stream=None)
-        laid_now = [result for result in results[:len(parts_tasks)] if isinstance(result, LaidPart)]
-        folios = [result for result in results[len(parts_tasks):] if isinstance(result, bytes)]
-        front_laid, again = laid_now[0], laid_now[1:]
+        front_laid, again = results[0], results[1:len(round_jobs)]
+        folios: list[bytes] = results[len(round_jobs):]
         settled = all(new.anchors == laid[i].anchors and new.kinds == laid[i].kinds
                       for i, new in zip(with_numbers, again, strict=True))
         for i, new in zip(with_numbers, again, strict=True):
@@ -165,25 +207,36 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
         starts = first_pages(laid)
         numbers = page_numbers(laid, starts)
         kinds = book_page_kinds(laid, starts)
-        folios = executor.map("pdf", later_folios(kinds))
+        folios = jobs.run(folio_jobs(kinds))
     for part in [front_laid, *laid]:
         ctx.reporter.replay(part.warnings)
 
-    # The front matter, then a blank page if it ends on a right-hand one (page 1 is a
-    # right-hand page), then the first run of article pages: one document of folios,
-    # in which page 1's page group restarts the count as in the book.
-    front_kinds = list(front_laid.kinds) + ["blank"] * (front_laid.pages % 2)
-    lead = range(len(front_kinds) + folio_runs(kinds)[0].stop)
-    front_folios = _folio_task(front_kinds + kinds, lead, book, f"{slug}/folios-0", ctx, fetcher)()
+    # The front matter's folios follow its pages; a blank left-hand page follows it if
+    # it ends on a right-hand one (page 1 is a right-hand page).
+    front_folios = jobs.run([_folio_job(jobs, front_laid.kinds, 1, book, f"{slug}/folios-front", travelling,
+                                        fetcher)])[0]
+    front_pages = front_laid.pages + front_laid.pages % 2
+    *windows, blanks = folios
+    furniture: list[FolioPage] = [(0, page) for page in range(front_laid.pages)]
+    furniture += [(1, _BLANK_LEFT)] * (front_laid.pages % 2)
+    furniture += [body_folio(kinds, index) for index in range(len(kinds))]
     assembled = [Part(front_laid.pdf, frozenset(front_laid.anchors))]
     assembled += [Part(part.pdf, frozenset(part.anchors),
                        pad_before=_padded(starts, laid, i) or (i == 0 and front_laid.pages % 2 == 1))
                   for i, part in enumerate(laid)]
-    pdf = assemble(assembled, [front_folios, *folios], first_body_page=len(front_kinds))
+    pdf = assemble(assembled, [front_folios, blanks, *windows], furniture, first_body_page=front_pages)
     # Counted from the cover, as a book typeset in one go gives them (see pdf.layout).
     from_cover = {anchor: page + 1 for anchor, page in front_laid.anchors.items()}
-    from_cover |= {anchor: page + len(front_kinds) for anchor, page in numbers.items()}
+    from_cover |= {anchor: page + front_pages for anchor, page in numbers.items()}
     return Rendered(pdf, from_cover)
+
+
+def _part_name(book: Book, part: PrintPart) -> str:
+    """A part's name, in its PDF's identifier: the same wherever the article moves, so that
+    a part typeset before is found in the cache."""
+    if part.back:
+        return "back"
+    return book.articles[part.articles.start].id
 
 
 def _printed(numbers: dict[str, int], anchor: str) -> str:
@@ -226,19 +279,36 @@ def book_page_kinds(laid: Sequence[LaidPart], starts: Sequence[int]) -> list[str
     return kinds
 
 
-def folio_runs(kinds: Sequence[str]) -> list[range]:
-    """Runs of about FOLIO_RUN pages (0-based indexes, index 0 being page 1), each
-    starting on a right-hand page and neither starting nor ending with a blank page
-    (the folios make a blank page by breaking before the next)."""
-    runs, start = [], 0
-    for index in range(1, len(kinds)):
-        # an even index is an odd page number: a right-hand page
-        if (index - start >= FOLIO_RUN and index % 2 == 0
-                and kinds[index] != "blank" and kinds[index - 1] != "blank"):
-            runs.append(range(start, index))
-            start = index
-    runs.append(range(start, len(kinds)))
-    return runs
+#: A page, a blank left-hand page, two pages, a blank right-hand page, a page: the
+#: furniture of every blank page of the body is one of the two (see ``body_folio``).
+BLANK_KINDS = ("", "blank", "", "", "blank", "")
+_BLANK_LEFT, _BLANK_RIGHT = 1, 4
+
+
+def body_windows(kinds: Sequence[str]) -> list[range]:
+    """The windows of folios for pages 1 to ``len(kinds)``: 0-based indexes, index 0
+    being page 1, FOLIO_WINDOW pages each, the last one running past the book's end."""
+    return [range(start, start + FOLIO_WINDOW) for start in range(0, len(kinds), FOLIO_WINDOW)]
+
+
+def window_kinds(kinds: Sequence[str], run: range) -> list[str]:
+    """The kinds of a window's pages: a blank page's is its neighbour's (its folio comes
+    from the blank pages, ``body_folio``), a page past the end the last page's."""
+    filled, last = [], ""
+    for index in range(run.stop):
+        if index < len(kinds) and kinds[index] != "blank":
+            last = kinds[index]
+        if index >= run.start:
+            filled.append(last)
+    return filled
+
+
+def body_folio(kinds: Sequence[str], index: int) -> FolioPage:
+    """Which folio page goes on body page ``index`` (0-based): in the furniture's documents,
+    0 is the front matter's, 1 the blank pages', then the windows."""
+    if kinds[index] == "blank":
+        return (1, _BLANK_LEFT if index % 2 else _BLANK_RIGHT)  # an odd index is an even, left-hand page
+    return (2 + index // FOLIO_WINDOW, index % FOLIO_WINDOW)
 
 
 # ------------------------------------------------------------------- typesetting
@@ -271,11 +341,13 @@ def _page_kind(page) -> str:
     return "blank" if page_type.blank else page_type.name or ""
 
 
-def _folio_task(kinds: Sequence[str], run: range, book: Book, identifier: str, ctx: RenderContext,
-                fetcher: LocalFetcher) -> Callable[[], bytes]:
-    return functools.partial(_typeset_folios, folio_document(kinds, run, book.meta.language or "en"),
-                             _folio_css(run, "" if book.meta.cover_image else book.meta.distribution),
-                             len(run), identifier, ctx, fetcher)
+def _folio_job(jobs: _Jobs, page_kinds: Sequence[str], first_page: int, book: Book, identifier: str,
+               ctx: RenderContext, fetcher: LocalFetcher) -> _Job:
+    """A document of folios: pages of ``page_kinds``, the first numbered ``first_page``."""
+    html = folio_document(page_kinds, range(len(page_kinds)), book.meta.language or "en")
+    css = _folio_css(first_page, "" if book.meta.cover_image else book.meta.distribution)
+    return _Job(PDF_FOLIOS, jobs.key(html, css, identifier),
+                functools.partial(_typeset_folios, html, css, len(page_kinds), identifier, ctx, fetcher))
 
 
 def folio_document(kinds: Sequence[str], run: range, lang: str) -> str:
@@ -305,8 +377,8 @@ def folio_document(kinds: Sequence[str], run: range, lang: str) -> str:
             f'<title>folios</title></head><body>{body}</body></html>')
 
 
-def _folio_css(run: range, marking: str) -> str:
-    return (FOLIO_CSS + f"@page :first {{ counter-reset: page {run.start + 1}; }}\n"
+def _folio_css(first_page: int, marking: str) -> str:
+    return (FOLIO_CSS + f"@page :first {{ counter-reset: page {first_page}; }}\n"
             + f"body {{ string-set: marking {css_string(marking)}; }}\n")
 
 
