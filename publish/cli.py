@@ -259,18 +259,42 @@ def watch(ctx: click.Context, source: Path, outdir: Path, formats: list[str], st
         except (InputError, BuildError) as exc:  # a mistake while editing: say so and keep watching
             click.echo(str(exc.diagnostic) if isinstance(exc, InputError) else str(exc), err=True)
 
-    builds.warm_up()
     rebuild()
     click.echo(f"publish: watching {folder} and {styles} (Ctrl-C to stop)", err=True)
     outputs = outdir.resolve()
-    theme = styles.resolve()
     # Our own outputs land in OUTDIR, which may sit inside the watched folder.
-    for changed in changes(folder, styles, watch_filter=lambda change, path: not Path(path).resolve()
-                           .is_relative_to(outputs), rust_timeout=0, yield_on_timeout=False):
-        paths = [Path(path).resolve() for _, path in changed]
-        if any(path.is_relative_to(theme) or path.suffix == ".toml" for path in paths):
-            builds.warm_up()  # a new stylesheet or page size: parsed here, for this build and the next
+    for _ in changes(folder, styles, watch_filter=lambda change, path: not Path(path).resolve()
+                     .is_relative_to(outputs), rust_timeout=0, yield_on_timeout=False):
         rebuild()
+
+
+@cli.command()
+@source_argument
+@outdir_option
+@styles_option
+@drafts_option
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port on 127.0.0.1 (0: a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+@click.pass_context
+def preview(ctx: click.Context, source: Path, outdir: Path, styles_dir: Path | None, drafts: bool, port: int,
+            open_browser: bool) -> None:
+    """Build SOURCE and show its PDF pages and EPUB chapters in the browser, on 127.0.0.1;
+    rebuild and refresh whenever a source, the manifest or the theme changes."""
+    from .build.pipeline import default_styles_dir
+    from .preview.serve import bind
+    from .preview.serve import preview as serve
+
+    if not source.exists():
+        click.echo(f"publish: error: {source}: no such file or folder", err=True)
+        ctx.exit(EXIT_INPUT)
+    try:
+        sock = bind(port)
+    except OSError as exc:
+        click.echo(f"publish: error: cannot listen on 127.0.0.1:{port}: {exc.strerror}", err=True)
+        ctx.exit(EXIT_INPUT)
+    # The page shows the PDF and the EPUB: the DOCX is left to publish build and watch.
+    serve(source, outdir, styles_dir or default_styles_dir(), ["pdf", "epub"], drafts, sock, open_browser)
 
 
 @cli.command("lint")
