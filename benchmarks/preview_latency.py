@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,8 +47,11 @@ ALL_SHOWN = """() => { const figures = [...document.querySelectorAll('#pages fig
 def wait_until(check, limit: float, what: str) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        if check():
-            return
+        try:
+            if check():
+                return
+        except PlaywrightError:  # the page was reloading: ask again
+            pass
         time.sleep(0.01)
     raise SystemExit(f"not within {limit:.0f} s: {what}")
 

@@ -8,17 +8,19 @@ every output agrees with its model.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from publish.diagnostics import Reporter
 from publish.model import nodes as m
-from publish.model.walk import iter_nodes
+from publish.model.walk import iter_nodes, plain_text
 from publish.sources.ingest import decode
 from publish.sources.manifest import locate
-from publish.sources.readers import accounted_reader_for, reads_bytes
-from publish.verify.sources import unplaced_lines, words
+from publish.sources.readers import Dropped, accounted_reader_for, reads_bytes
+from publish.sources.readers.markdown import read_accounted
+from publish.verify.sources import check_source, unplaced_lines, words
 
 from .conftest import CONTENT, TESTS
 
@@ -70,3 +72,81 @@ def test_the_words_of_a_line_leave_markup_out() -> None:
 def test_a_lost_line_is_found() -> None:
     article = m.Article("a", m.ArticleMeta(title="Title"), (m.Paragraph((m.Text("One line."),)),))
     assert [u.line for u in unplaced_lines("Title\n\nOne line.\nAnother line.\n", article, ())] == [4]
+
+
+# ---------------------------------------------------------------- raw HTML the reader leaves out on purpose
+
+POST = """---
+title: T
+date: 2025-01-01
+---
+
+First paragraph.
+
+<!--
+a note to the editors
+that spans several lines
+-->
+
+<script>
+var secret = "tracking words";
+</script>
+
+<div>
+Kept words in a div.
+<style>p { color: red; }</style>
+</div>
+
+Text <!-- TODO
+check the figures --> and the rest.
+
+Inline <script>alert("gone")</script> end.
+
+<!-- hidden --> <b>Bold words after</b>
+
+Last line.
+"""
+
+
+def read_post(text: str) -> tuple[m.Article, tuple]:
+    return read_accounted(text, "post.md", Reporter(stream=None))
+
+
+def rules_at(dropped: tuple, line: int) -> set[str]:
+    return {d.rule for d in dropped if d.line <= line <= d.last}
+
+
+def test_html_comments_and_sanitised_html_are_left_out_by_named_rules() -> None:
+    article, dropped = read_post(POST)
+    assert unplaced_lines(POST, article, dropped) == []
+    assert all(rules_at(dropped, line) == {"html-comment"} for line in (8, 9, 10, 11, 22, 23, 27))
+    assert all(rules_at(dropped, line) == {"raw-html-removed"} for line in (13, 14, 15, 19, 25))
+    # a line that holds nothing else is left out whole; one that shares text, only in part
+    whole = {n for d in dropped for n in range(d.line, d.last + 1) if d.whole(n)}
+    assert {8, 9, 10, 11, 13, 14, 15, 19} <= whole and not {22, 23, 25, 27} & whole
+    # what shares a line with a comment is read: the text after a comment that opens a block too
+    flow = " ".join(words(" ".join(plain_text(b) for b in (*article.meta.standfirst, *article.blocks))))
+    assert "bold words after" in flow and "and the rest" in flow and "secret" not in flow
+
+
+def test_text_lost_beside_a_comment_is_still_found() -> None:
+    article, dropped = read_post(POST)
+    # the reader loses the paragraph around the comment, and the one before the script
+    kept = tuple(b for b in article.blocks if not any(w in plain_text(b) for w in ("the rest", "Inline")))
+    lost = replace(article, blocks=kept)
+    assert [u.line for u in unplaced_lines(POST, lost, dropped)] == [22, 23, 25]
+
+
+def test_publish_check_is_silent_on_comments_and_scripts(tmp_path: Path) -> None:
+    source = tmp_path / "2025-01-01-post.md"
+    source.write_text(POST, encoding="utf-8")
+    assert check_source(source, source.name) == []
+
+
+def test_a_part_of_a_line_left_out_leaves_the_rest_of_the_line_to_compare() -> None:
+    article = m.Article("a", m.ArticleMeta(title="Title"), (m.Paragraph((m.Text("Kept words."),)),))
+    text = "Title\n\nKept words. <!-- a note\nstill the note --> lost words\n"
+    note = Dropped(3, 4, "html-comment", column=13, end_column=19)
+    assert [(n, note.whole(n)) for n in (3, 4)] == [(3, False), (4, False)]
+    assert [u.line for u in unplaced_lines(text, article, (note,))] == [4]
+    assert unplaced_lines(text, article, (note, Dropped(4, 4, "html-comment", column=19))) == []

@@ -31,6 +31,7 @@ from pathlib import Path
 import psutil
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from .conftest import CONTENT
 
@@ -131,8 +132,11 @@ def wait_until(check, limit: float, what: str) -> float:
     """Poll ``check`` until it is true; the seconds it took."""
     started = time.monotonic()
     while time.monotonic() - started < limit:
-        if check():
-            return time.monotonic() - started
+        try:
+            if check():
+                return time.monotonic() - started
+        except PlaywrightError:  # the page was reloading: ask again
+            pass
         time.sleep(0.02)
     raise AssertionError(f"not within {limit:.0f} s: {what}")
 

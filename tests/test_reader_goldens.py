@@ -15,7 +15,7 @@ from publish.api import load_book
 from publish.diagnostics import Reporter
 from publish.model.native import dump
 from publish.sources.ingest import read_source
-from publish.sources.readers import accounted_reader_for
+from publish.sources.readers import Dropped, accounted_reader_for
 
 from .conftest import CONTENT, GOLDENS, ROOT, SOURCES
 
@@ -52,8 +52,15 @@ def test_shape_dump_matches_golden(source: Path, update_goldens: bool, monkeypat
     assert reader is not None
     article, dropped = reader(read_source(source, shown), shown, reporter)
     actual = "".join(f"# {w}\n" for w in reporter.warnings)
-    actual += "".join(f"# left out: {d.line}{f'-{d.last}' if d.last > d.line else ''} ({d.rule})\n" for d in dropped)
+    actual += "".join(f"# left out: {_where(d)} ({d.rule})\n" for d in dropped)
     check_golden(GOLDENS / "shapes" / f"{source.name}.native", actual + dump(article), update_goldens)
+
+
+def _where(drop: Dropped) -> str:
+    """``12`` or ``12-14`` for whole lines; ``12:7-14:3`` when part of a line is left out."""
+    if drop.column or drop.end_column:
+        return f"{drop.line}:{drop.column or 1}-{drop.last}:{drop.end_column or 'end'}"
+    return f"{drop.line}{f'-{drop.last}' if drop.last > drop.line else ''}"
 
 
 def check_golden(golden: Path, actual: str, update_goldens: bool) -> None:

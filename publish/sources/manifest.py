@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..conventions import PAGE_SIZES, page_size_name
 from ..diagnostics import InputError
 from ..model.nodes import BookMeta, Paragraph, Person, Pos, Text
+from .authors import author
 from .dates import parse_date
+from .names import make_person
 from .readers import SOURCE_EXTENSIONS
 from .slug import slugify, title_from_name
 
@@ -201,13 +203,53 @@ def _people(value: object, where: _Locator) -> tuple[tuple[str, Person], ...]:
             a_list = field_name == "affiliations" and isinstance(field_value, list)
             if not isinstance(field_value, str) and not a_list:
                 raise InputError(where.key(field_name, pos.line - 1), f"'{field_name}' must be a string in quotes")
-        affiliations = record.get("affiliations") or ([record["affiliation"]] if record.get("affiliation") else [])
-        bio = (Paragraph((Text(" ".join(record["bio"].split())),)),) if record.get("bio") else ()
-        records.append((key, Person(
-            name=" ".join(record["name"].split()), family_name=record.get("family_name", ""),
-            given_name=record.get("given_name", ""), affiliations=tuple(str(a) for a in affiliations), bio=bio,
-            honorific=record.get("honorific", ""), ref=key)))
+        records.append((key, _record_person(key, record)))
     return tuple(records)
+
+
+def _record_person(key: str, record: dict[str, Any]) -> Person:
+    """A ``[people.KEY]`` record as the person it describes.  Its name is read as the readers read
+    an author's (a family name in capitals is the family name, else the Western order; an
+    honorific before it and a degree after it kept apart; a body's name has no parts), so that
+    ``Ken Tanaka`` here and ``Ken TANAKA`` in a transcript are one person; ``family_name`` and
+    ``given_name``, where the record gives them, say it instead."""
+    written = " ".join(record["name"].split())
+    person = author(written, roles=())
+    if person.ref:  # a name written like an author key ("cher") is still the record's name
+        person = make_person(written)
+    family, given = " ".join(record.get("family_name", "").split()), " ".join(record.get("given_name", "").split())
+    if family or given:
+        family, given, family_first = _stated_parts(person.name, family, given)
+        person = replace(person, family_name=family, given_name=given, family_first=family_first,
+                         organisation=False)
+    affiliations = record.get("affiliations") or ([record["affiliation"]] if record.get("affiliation") else [])
+    bio = (Paragraph((Text(" ".join(record["bio"].split())),)),) if record.get("bio") else ()
+    return replace(person, roles=(), affiliations=tuple(str(a) for a in affiliations), bio=bio,
+                   honorific=record.get("honorific", "") or person.honorific, ref=key)
+
+
+def _stated_parts(name: str, family: str, given: str) -> tuple[str, str, bool]:
+    """``(family_name, given_name, family_first)`` when the record states a part: the other part is
+    the rest of the name, and where the stated part stands in the name gives the order."""
+    words = name.split()
+
+    def at_start(part: str) -> bool:
+        count = len(part.split())
+        return 0 < count < len(words) and " ".join(words[:count]).casefold() == part.casefold()
+
+    def at_end(part: str) -> bool:
+        count = len(part.split())
+        return 0 < count < len(words) and " ".join(words[-count:]).casefold() == part.casefold()
+
+    if at_start(family):
+        return family, given or " ".join(words[len(family.split()):]), True
+    if at_end(family):
+        return family, given or " ".join(words[:-len(family.split())]), False
+    if at_start(given):
+        return family or " ".join(words[len(given.split()):]), given, False
+    if at_end(given):
+        return family or " ".join(words[:-len(given.split())]), given, True
+    return family, given, False
 
 
 def _glossary(value: object, where: _Locator) -> tuple[tuple[str, str], ...]:

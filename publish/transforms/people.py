@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from ..diagnostics import Reporter
 from ..model import nodes as m
-from ..sources.names import name_key
+from ..sources.names import name_key, split_name
 
 
 def build_people_index(book: m.Book, reporter: Reporter) -> m.Book:
@@ -44,4 +44,9 @@ def _merge(known: m.Person, other: m.Person) -> m.Person:
 
 
 def _sort_name(person: m.Person) -> tuple[str, str]:
-    return (person.family_name or person.name).casefold(), person.given_name.casefold()
+    """A person under their family name; a name given without its parts (no reader or record split
+    it) is read as the readers read one.  A body under its name."""
+    family, given = person.family_name, person.given_name
+    if not family and not person.organisation:
+        family, given, _ = split_name(person.name)
+    return (family or person.name).casefold(), given.casefold()

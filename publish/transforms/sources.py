@@ -3,7 +3,8 @@
 ``drafts``: a post not yet published (``draft: true``, ``published: false``) is
 left out of the book, with a warning, unless the manifest's ``drafts = true``
 (or ``--drafts``) asks for drafts.  ``people``: an author a post names by key
-(``author: ktanaka``) is the manifest's ``[people.ktanaka]`` record.
+(``author: ktanaka``) is the manifest's ``[people.ktanaka]`` record, with what the post
+itself says of them (``author: {name: ktanaka, affiliation: ...}``) winning over it.
 ``timestamps``: a transcript's time marks go when the manifest's
 ``timestamps = false`` says so.
 """
@@ -38,10 +39,24 @@ def resolve_people(book: m.Book, reporter: Reporter) -> m.Book:
             if person.ref and record is None:
                 reporter.warn(article.pos or m.Pos(article.id),
                               f"author key '{person.ref}' has no [people.{person.ref}] record in briefing.toml")
-            people.append(replace(record, roles=person.roles or ("author",)) if record else person)
+            people.append(_with_record(person, record) if record else person)
         changed = any(new is not old for new, old in zip(people, article.meta.people, strict=True))
         articles.append(replace(article, meta=replace(article.meta, people=tuple(people))) if changed else article)
     return replace(book, articles=tuple(articles))
+
+
+def _with_record(person: m.Person, record: m.Person) -> m.Person:
+    """The person a post names by key: the record, and what the post says of them where it says it
+    (its roles, its affiliations, an honorific, a bio); the record fills the rest.  The name and
+    its parts are the record's: the post gave only the key."""
+    return replace(
+        record,
+        roles=person.roles or ("author",),
+        affiliations=person.affiliations or record.affiliations,
+        honorific=person.honorific or record.honorific,
+        bio=person.bio or record.bio,
+        id=person.id or record.id,
+    )
 
 
 def drop_timestamps(book: m.Book, reporter: Reporter) -> m.Book:

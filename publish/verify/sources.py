@@ -6,7 +6,8 @@ wrong place, is found even when every output agrees with the (wrong) model.
 
 A reader accounts for its source with ``read_accounted``: the article, and the
 lines it left out (``Dropped``: front matter, a header line consumed into the
-metadata, page furniture...).  Every other line's words must be found in the
+metadata, page furniture, an HTML comment...), or the part of a line it left out
+(``Text <!-- a note``: the rest of the line is compared).  Every other line's words must be found in the
 model's text, in order: the title, the standfirst, the blocks (a turn's label
 included, a link's target after its text), the bios.  A line whose words are
 all in the metadata (people, affiliations, extra fields) is accounted for too.
@@ -64,14 +65,21 @@ def words(text: str) -> list[str]:
 def unplaced_lines(text: str, article: m.Article, dropped: Iterable[Dropped]) -> list[Unplaced]:
     """The lines of ``text`` that are neither left out by a rule nor in ``article``."""
     left_out: set[int] = set()
+    parts: dict[int, list[tuple[int, int | None]]] = {}  # line -> the parts of it left out
     for drop in dropped:
-        left_out.update(range(drop.line, drop.last + 1))
+        for number in range(drop.line, drop.last + 1):
+            if drop.whole(number):
+                left_out.add(number)
+            else:
+                start = drop.column - 1 if number == drop.line and drop.column else 0
+                end = drop.end_column - 1 if number == drop.last and drop.end_column else None
+                parts.setdefault(number, []).append((start, end))
     stream = list(_words_of(_flow(article)))
     metadata = set(_words_of(_metadata(article)))
     at = 0
     found: list[Unplaced] = []
     for number, line in enumerate(text.split("\n"), 1):
-        wanted = words(line)
+        wanted = words(_without(line, parts.get(number, ())))
         if number in left_out or not wanted:
             continue
         end = _match(wanted, stream, at)
@@ -80,6 +88,14 @@ def unplaced_lines(text: str, article: m.Article, dropped: Iterable[Dropped]) ->
         elif not set(wanted) <= metadata:
             found.append(Unplaced(number, line.strip()))
     return found
+
+
+def _without(line: str, parts: Iterable[tuple[int, int | None]]) -> str:
+    """``line`` with the parts a reader left out blanked (``end`` None: to the end of the line)."""
+    for start, end in parts:
+        stop = len(line) if end is None else min(end, len(line))
+        line = line[:start] + " " * max(0, stop - start) + line[stop:]
+    return line
 
 
 def _match(wanted: list[str], stream: list[str], at: int) -> int | None:

@@ -34,11 +34,22 @@ BYTES_READERS = frozenset({"docx"})
 class Dropped:
     """Lines ``line`` to ``last`` of a source that are not in the model, and the rule that left
     them out (``front-matter``, ``metadata``, ``page-furniture``...): a reader accounts for
-    every line it does not carry into the model's text."""
+    every line it does not carry into the model's text.
+
+    Part of a line is left out when text the model holds shares the line (``Text <!-- note``):
+    ``column`` is then the first column left out on ``line``, and ``end_column`` the first
+    column kept again on ``last`` (columns count from 1; 0 says from the start of ``line``, and
+    to the end of ``last``).  The lines between are left out whole."""
 
     line: int
     last: int
     rule: str
+    column: int = 0
+    end_column: int = 0
+
+    def whole(self, number: int) -> bool:
+        """Whether line ``number`` (one of ``line`` to ``last``) is left out whole."""
+        return (number != self.line or self.column <= 1) and (number != self.last or not self.end_column)
 
 
 #: ``read_accounted(content, shown_path, reporter)``: the article and the lines left out of it.

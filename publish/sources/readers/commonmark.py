@@ -1,14 +1,21 @@
 """CommonMark (plus tables, footnotes, strikethrough, autolinks, definition lists) to model blocks,
 via markdown-it-py.  What the passes before parsing found (``prepared``: kramdown attributes,
-figures from shortcodes and includes, callout regions) is put back here, by line."""
+figures from shortcodes and includes, callout regions) is put back here, by line.
+
+Raw HTML the model does not hold is accounted for (``Dropped``): a comment by
+``html-comment``, what the sanitiser removes (a ``<script>`` and its content, a tag it
+does not allow) by ``raw-html-removed``; when text the model holds shares a line with it,
+only its part of the line."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -48,12 +55,15 @@ class Converter:
         self.line_offset = line_offset
         self.reporter = reporter
         self.prepared = prepared
-        #: Lines the text holds that the blocks do not: link reference definitions.
+        #: Lines (or parts of lines) the text holds that the blocks do not: link reference
+        #: definitions, HTML comments, raw HTML the sanitiser removes.
         self.dropped: list[Dropped] = []
 
     def convert(self, text: str) -> tuple[m.Block, ...]:
         env: dict[str, object] = {}
-        root = SyntaxTreeNode(parser().parse(text, env))
+        tokens = parser().parse(text, env)
+        self._account_raw_html(tokens, text.split("\n"))
+        root = SyntaxTreeNode(tokens)
         blocks = self.blocks(root.children, self.pos(None))
         self._definitions(env)
         if self.prepared is None:
@@ -73,6 +83,85 @@ class Converter:
         for entry in entries:
             start, end = entry["map"]
             self.dropped.append(Dropped(start + self.line_offset, end - 1 + self.line_offset, "link-definition"))
+
+    def _account_raw_html(self, tokens: list[Token], parsed: list[str]) -> None:
+        """The raw HTML of each block and each run of inline text that the model does not hold,
+        as ``Dropped`` (``parsed``: the lines of the text markdown-it read)."""
+        for token in tokens:
+            if token.map is None:
+                continue
+            if token.type == "html_block":
+                spans = rawhtml.removed_spans(token.content)
+            elif token.type == "inline":
+                spans = _inline_spans(token)
+            else:
+                continue
+            first = token.map[0] + self.line_offset
+            for start, end, rule in _merged(spans):
+                drop = self._span(token.content, first, start, end, rule, parsed)
+                if drop is not None:
+                    self.dropped.append(drop)
+
+    def _span(self, content: str, first: int, start: int, end: int, rule: str,
+              parsed: list[str]) -> Dropped | None:
+        """``content[start:end]`` (the content of a block whose first line is file line ``first``,
+        one line of content to one line of the file) as a ``Dropped`` in the file's lines and
+        columns.  A part that cannot be found on its line as the file has it (a pass rewrote the
+        line) leaves that line to ``publish check``, which then reports its words if the model
+        lacks them: it is never left out by guess."""
+        lines = content.split("\n")
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+        top = bisect_right(starts, start) - 1
+        bottom = bisect_right(starts, end) - 1
+        begin, stop = start - starts[top], end - starts[bottom]
+        if stop == 0 and bottom > top:  # the span ends with the line before
+            bottom -= 1
+            stop = len(lines[bottom])
+        if top == bottom:
+            at = self._locate(first + top, lines[top], begin, stop, parsed)
+            if at is None:
+                return None
+            source = self._source(first + top, parsed) or ""
+            after = at + stop - begin
+            return Dropped(first + top, first + top, rule, at + 1 if source[:at].strip() else 0,
+                           after + 1 if source[after:].strip() else 0)
+        column = end_column = 0
+        at = self._locate(first + top, lines[top], begin, len(lines[top]), parsed)
+        if at is None:
+            top += 1  # its first line is left to the check; the lines after it are the span's whole
+        elif (self._source(first + top, parsed) or "")[:at].strip():
+            column = at + 1
+        at = self._locate(first + bottom, lines[bottom], 0, stop, parsed)
+        if at is None:
+            bottom -= 1  # likewise its last line; the span runs to the end of the line before
+        elif (self._source(first + bottom, parsed) or "")[at + stop:].strip():
+            end_column = at + stop + 1
+        if bottom < top:
+            return None
+        return Dropped(first + top, first + bottom, rule, column, end_column)
+
+    def _source(self, number: int, parsed: list[str]) -> str | None:
+        """File line ``number`` as the file has it (as markdown-it read it, when there is no file)."""
+        if self.prepared is not None:
+            return self.prepared.source_line(number)
+        index = number - self.line_offset
+        return parsed[index] if 0 <= index < len(parsed) else None
+
+    def _locate(self, number: int, line: str, start: int, end: int, parsed: list[str]) -> int | None:
+        """Where ``line[start:end]`` (``line``: the content markdown-it gave for file line ``number``)
+        is on that line as the file has it: the same occurrence, counted from the left."""
+        source = self._source(number, parsed)
+        piece = line[start:end]
+        if source is None or not piece:
+            return None
+        at = -1
+        for _ in range(line.count(piece, 0, start) + 1):
+            at = source.find(piece, at + 1)
+            if at < 0:
+                return None
+        return at
 
     def figure(self, spec: FigureSpec) -> m.Figure:
         """The figure a shortcode or an include asks for; its caption is Markdown."""
@@ -205,8 +294,8 @@ class Converter:
         return m.FootnoteDef(label, self.blocks(node.children, pos), pos=pos)
 
     def html_block(self, html: str, pos: Pos) -> list[m.Block]:
-        if html.lstrip().startswith("<!--"):
-            return []
+        # A block that starts with a comment may go on after it (``<!-- note --> <b>Text</b>``):
+        # the sanitiser removes the comment, and what follows is read.
         blocks, removed = rawhtml.html_blocks(html, pos)
         if removed:
             self.reporter.warn(pos, f"raw HTML: removed {', '.join(removed)}")
@@ -299,6 +388,57 @@ def _wrap(tag: str, children: list[m.Inline], attrs: dict[str, str]) -> list[m.I
     if wrapper is m.Code:
         return [m.Code(plain_text(merged))]
     return [wrapper(merged)] if wrapper else list(merged)
+
+
+def _inline_spans(inline: Token) -> list[tuple[int, int, str]]:
+    """The parts of an inline run's content that :meth:`Converter.html_inline` leaves out, as
+    ``(start, end, rule)`` offsets: comments, declarations, tags the model has no use for, and an
+    element removed with its content (``<script>`` to its end tag, or to the end of the run),
+    found as the converter's stack of open tags finds them."""
+    content = inline.content
+    spans: list[tuple[int, int, str]] = []
+    stack: list[tuple[str, int]] = []
+    at = 0
+    for token in inline.children or []:
+        if token.type != "html_inline":
+            continue
+        start = content.find(token.content, at)
+        if start < 0:  # not found as written: the rest of the run is left to the check
+            return spans
+        end = at = start + len(token.content)
+        tag = rawhtml.parse_tag(token.content)
+        if tag is None:
+            comment = token.content.startswith("<!--")
+            spans.append((start, end, rawhtml.COMMENT_RULE if comment else rawhtml.REMOVED_RULE))
+            continue
+        name, closing, _ = tag
+        if closing:
+            depth = next((d for d in range(len(stack) - 1, -1, -1) if stack[d][0] == name), None)
+            if depth is not None:
+                spans += [(opened_at, end, rawhtml.REMOVED_RULE) for opened, opened_at in stack[depth:]
+                          if opened in rawhtml.REMOVED_WITH_CONTENT]
+                del stack[depth:]
+            elif name not in rawhtml.ALLOWED_TAGS:
+                spans.append((start, end, rawhtml.REMOVED_RULE))
+        elif name != "br" and (name in rawhtml.INLINE_TAGS or name in rawhtml.REMOVED_WITH_CONTENT or name == "a"):
+            stack.append((name, start))
+        elif name not in rawhtml.ALLOWED_TAGS:
+            spans.append((start, end, rawhtml.REMOVED_RULE))
+    spans += [(opened_at, len(content), rawhtml.REMOVED_RULE) for opened, opened_at in stack
+              if opened in rawhtml.REMOVED_WITH_CONTENT]
+    return spans
+
+
+def _merged(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Spans in order, one where they overlap (a comment inside a removed ``<script>``), with the
+    rule of the one that starts first."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, rule in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end), out[-1][2])
+        else:
+            out.append((start, end, rule))
+    return out
 
 
 def _as_figure(inlines: tuple[m.Inline, ...], pos: Pos) -> m.Figure | None:

@@ -67,6 +67,16 @@ class Prepared:
     #: ...and for the block that starts on the line (an IAL before it, a header id).
     before: dict[int, Attributes] = field(default_factory=dict)
     abbreviations: list[tuple[str, str]] = field(default_factory=list)
+    #: The lines as the file has them, before any pass rewrote them.
+    original: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.original = self.original or tuple(self.lines)
+
+    def source_line(self, number: int) -> str | None:
+        """File line ``number`` as the file has it (None when it is not in the body)."""
+        index = number - self.first_line
+        return self.original[index] if 0 <= index < len(self.original) else None
 
     @property
     def text(self) -> str:

@@ -4,11 +4,14 @@ The model holds no HTML, so raw HTML is not passed through: nh3 first removes
 everything outside the allow-list (scripts and styles with their content,
 iframes, event handlers, ``javascript:`` links), then the clean fragment is
 read into model blocks and inlines like any other markup.  What was removed is
-reported once per kind, at the block's position.
+reported once per kind, at the block's position, and accounted for by a rule
+(:func:`removed_spans`): a comment by ``html-comment``, what the sanitiser takes
+out by ``raw-html-removed``.
 """
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -37,6 +40,14 @@ ALLOWED_TAGS = set(INLINE_TAGS) | TRANSPARENT_TAGS | BLOCK_TAGS | {"a", "img"}
 REMOVED_WITH_CONTENT = {"script", "style", "template", "noscript", "textarea", "select", "svg", "math"}
 ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"},
               "th": {"align"}, "td": {"align"}}
+#: Elements whose content is text up to their end tag, never markup (HTML's raw text and
+#: escapable raw text elements; ``noscript`` too, as the sanitiser's parser runs with scripting).
+RAW_TEXT = {"script", "style", "noscript", "textarea", "title", "iframe", "xmp", "noembed", "noframes"}
+
+#: The rules by which raw HTML is left out of the model: a comment, and what the sanitiser removes
+#: (an element with its content, a tag it does not allow, a declaration or processing instruction).
+COMMENT_RULE = "html-comment"
+REMOVED_RULE = "raw-html-removed"
 
 
 def safe_link(target: str) -> bool:
@@ -76,6 +87,83 @@ def audit(html: str) -> list[str]:
     parser.feed(html)
     parser.close()
     return parser.removed
+
+
+# ---------------------------------------------------------------- accounting
+
+_ATTRIBUTE = r"""\s+[A-Za-z_:][\w:.-]*(?:\s*=\s*(?:[^"'=<>`\s]+|'[^']*'|"[^"]*"))?"""
+START_TAG = re.compile(rf"<([A-Za-z][A-Za-z0-9-]*)(?:{_ATTRIBUTE})*\s*/?>")
+END_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>")
+#: A comment as HTML ends one (``-->``, ``--!>``, or ``<!-->`` at once); unclosed, it runs to the end.
+_COMMENT = re.compile(r"<!--(?:-?>|.*?(?:--!?>|\Z))", re.DOTALL)
+#: A declaration, CDATA or a processing instruction: HTML ends each at the first ``>``.
+_BOGUS_COMMENT = re.compile(r"<[!?][^>]*(?:>|\Z)")
+
+
+def removed_spans(html: str) -> list[tuple[int, int, str]]:
+    """The parts of a raw HTML block that the model does not hold, as ``(start, end, rule)``
+    offsets into ``html``: comments (``html-comment``), and what :func:`sanitise` removes
+    (``raw-html-removed``): an element it removes with its content, the markup of a tag it does
+    not allow, a declaration or a processing instruction.  The text of the elements it keeps, and
+    their tags, are not listed: their words are in the model."""
+    spans: list[tuple[int, int, str]] = []
+    at = 0
+    while (start := html.find("<", at)) >= 0:
+        if found := _COMMENT.match(html, start):
+            spans.append((start, found.end(), COMMENT_RULE))
+        elif found := _BOGUS_COMMENT.match(html, start):
+            spans.append((start, found.end(), REMOVED_RULE))
+        elif found := END_TAG.match(html, start):
+            if found[1].lower() not in ALLOWED_TAGS:
+                spans.append((start, found.end(), REMOVED_RULE))
+        elif found := START_TAG.match(html, start):
+            name = found[1].lower()
+            if name in REMOVED_WITH_CONTENT:
+                end = _element_end(html, name, found)
+                spans.append((start, end, REMOVED_RULE))
+                at = end
+                continue
+            if name not in ALLOWED_TAGS:
+                spans.append((start, found.end(), REMOVED_RULE))
+            if name in RAW_TEXT:  # its content is text (kept, as the sanitiser keeps it), not markup
+                close = re.compile(rf"</{name}(?=[\s/>])", re.IGNORECASE).search(html, found.end())
+                at = close.start() if close else len(html)
+                continue
+        else:
+            at = start + 1
+            continue
+        at = found.end()
+    return spans
+
+
+def _element_end(html: str, name: str, start_tag: re.Match[str]) -> int:
+    """Where an element that starts with ``start_tag`` ends: after its end tag (the first one
+    for an element whose content is text, the matching one for an element whose content is
+    markup), or at the end of the HTML when it is not closed."""
+    if name in RAW_TEXT:
+        close = re.compile(rf"</{name}(?=[\s/>])", re.IGNORECASE).search(html, start_tag.end())
+        if close is None:
+            return len(html)
+        end = html.find(">", close.end())
+        return end + 1 if end >= 0 else len(html)
+    if start_tag[0].endswith("/>") and name in ("svg", "math"):
+        return start_tag.end()  # a foreign element closes itself
+    depth = 1
+    at = start_tag.end()
+    while (start := html.find("<", at)) >= 0:
+        if found := _COMMENT.match(html, start) or _BOGUS_COMMENT.match(html, start):
+            at = found.end()
+        elif (found := END_TAG.match(html, start)) and found[1].lower() == name:
+            depth -= 1
+            if depth == 0:
+                return found.end()
+            at = found.end()
+        elif (found := START_TAG.match(html, start)) and found[1].lower() == name:
+            depth += 0 if found[0].endswith("/>") and name in ("svg", "math") else 1
+            at = found.end()
+        else:
+            at = start + 1
+    return len(html)
 
 
 def sanitise(html: str) -> str:

@@ -5,16 +5,26 @@ posts, ``Director, Economic Security Unit``, recorded as such with no name inven
 CLASSIFICATION the article's marking.  The marking repeated at the top and foot of each
 page is left out, and so is a subject repeated as a running head.  Paragraphs numbered
 ``1.``, ``a.``, ``(1)`` keep their numbers, their numbering style and their nesting.
+
+The labels may be written in any case (``TO:``, ``To:``, ``to:``); one in lower case
+counts only in the run of header lines at the top, where a memo's header stands.
+
+Addressees are separated by ``;``, and by a comma only where every part reads as a
+personal name (``Ann Lee, Ken Tanaka``).  A name followed by posts or bodies is one
+person and their post (``Ann Lee, Deputy Director, Policy Planning Staff``); posts
+alone are a post (``Director, Economic Security Unit``).  Any other mixture (``Lee,
+Ann``: one name inverted, or two family names?) is kept whole, with no name read from
+it, and a warning: words are never attributed to the wrong person.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ....model import nodes as m
-from ...authors import is_organisation
-from ...names import make_person, name_key
+from ...authors import author, is_organisation
+from ...names import make_person, name_key, split_honorific
 from .blocks import ITEM, list_block
 from .inlines import paragraph
 from .people import POST_WORDS, named, split_top
@@ -33,17 +43,39 @@ _ATTACHMENTS = re.compile(r"(?:Attachments?|Enclosures?|Encl\.?|Annex(?:es)?)\s*
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix")
 #: The order in which memo styles nest when the indentation does not say.
 _RANK = ("decimal.", "lower-alpha.", "decimal()", "lower-alpha()", "lower-roman.", "upper-alpha.")
+#: Words of a memo's posts and the units of a ministry or a firm (beside the header's post words
+#: and a body's words): a part of an address line with one is a post, never a personal name.
+_UNIT_WORDS = frozenset("""
+    division section branch directorate desk unit team staff bureau secretariat policy affairs planning
+    operations relations strategy security legal markets trade economic energy defence defense finance
+    treasury intelligence communications press cabinet mission delegation headquarters consulate all
+    counsellor councillor attache attaché ambassador consul envoy spokesperson coordinator specialist clerk
+""".split())
+_NAME_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "bin", "al"})
+#: An affiliation in parentheses after a name: ``Ann Lee (Treasury)``.
+_IN_PARENTHESES = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+#: ``and`` or ``&`` between two names, and before the last of a list (``A, B, and C``).
+_AND = re.compile(r"\s+(?:and|&)\s+")
+_LEADING_AND = re.compile(r"^(?:and|&)\s+")
+#: A degree or a generation after a name and a comma: part of the name (``Ann Lee, PhD``).
+_SUFFIX = re.compile(r"(?:Jr|Sr|II|III|IV|PhD|Ph\.D|MD|M\.D|Esq)\.?", re.IGNORECASE)
 
 
 def is_memo(sheet: Sheet) -> bool:
-    """``MEMORANDUM`` near the top, or a FROM with a TO or a SUBJECT."""
+    """``MEMORANDUM`` near the top, or a FROM with a TO or a SUBJECT.  A label in lower case
+    (``to:``) counts only in the run of header lines at the top: elsewhere such a line is as
+    likely to be prose."""
     labels: set[str] = set()
+    header = True  # still in the run of header lines at the top
     for number in [n for n in range(1, sheet.last + 1) if sheet.kept(n)][:15]:
-        text = sheet.line(number).strip()
+        line = sheet.line(number)
+        text = line.strip()
         if _MEMORANDUM.fullmatch(text) or text.upper().startswith("MEMORANDUM FOR"):
             return True
         found = _FIELD.fullmatch(text)
-        if found and found["label"][:1].isupper():
+        if found is None and key(text) not in _MARKINGS and not (labels and line[:1].isspace()):
+            header = False  # neither a field, a marking, nor a field's value run on
+        elif found and (header or found["label"][:1].isupper()):
             labels.add(found["label"].upper())
     return "FROM" in labels and bool(labels & {"TO", "SUBJECT", "SUBJ", "RE"})
 
@@ -76,8 +108,8 @@ def _header(sheet: Sheet, memo: Memo) -> None:
     for number in kept:
         text = sheet.line(number)
         found = _FIELD.fullmatch(text.strip())
-        if found and found["label"][:1].isupper():
-            _field(memo, label, " ".join(values), start)
+        if found:  # in any case: these are the header lines at the top
+            _field(sheet, memo, label, " ".join(values), start)
             label, values, start = found["label"].upper(), [found["value"].strip()], number
             sheet.drop(number, number, "metadata")
         elif label and text[:1].isspace() and not _NUMBERED.match(text) and number == start + len(values):
@@ -91,10 +123,10 @@ def _header(sheet: Sheet, memo: Memo) -> None:
             break
     else:
         memo.body = sheet.last + 1
-    _field(memo, label, " ".join(values), start)
+    _field(sheet, memo, label, " ".join(values), start)
 
 
-def _field(memo: Memo, label: str, value: str, line: int) -> None:
+def _field(sheet: Sheet, memo: Memo, label: str, value: str, line: int) -> None:
     if not label:
         return
     if label in ("SUBJECT", "SUBJ", "RE"):
@@ -106,13 +138,80 @@ def _field(memo: Memo, label: str, value: str, line: int) -> None:
     elif label in ("TO", "MEMORANDUM FOR", "FROM", "CC", "BCC", "COPY TO"):
         role = {"FROM": "author", "CC": "copied", "BCC": "copied", "COPY TO": "copied"}.get(label, "recipient")
         for part in split_top(value, "; "):
-            memo.people.append(_addressee(part, role))
+            memo.people.extend(_addressees(sheet, part, role, line))
     else:
         memo.extra.append((label.casefold(), value))
 
 
+def _addressees(sheet: Sheet, part: str, role: str, line: int) -> list[m.Person]:
+    """The people (or the post) one ``;``-separated part of an address line names.
+
+    A comma (or ``and``) separates people only where every part reads as a personal name.  A
+    name followed by posts or bodies is one person; posts alone are one post.  Any other mixture
+    cannot be read with confidence: it is kept whole, with no name read from it, and a warning."""
+    pieces = _pieces(part)
+    if len(pieces) == 1:
+        return [_addressee(part, role)]
+    names = [_reads_as_name(piece) for piece in pieces]
+    if all(names):
+        return [_addressee(piece, role) for piece in pieces]
+    rest_are_posts = all(_reads_as_post(piece) for piece in pieces[1:])
+    if (names[0] and rest_are_posts) or (_reads_as_post(pieces[0]) and not any(names)):
+        return [_addressee(part, role)]
+    sheet.warn(line, f"cannot tell whether '{' '.join(part.split())}' names several people or one person "
+                     "and a post: kept whole, with no name read from it (separate people with ';')")
+    return [m.Person(name=" ".join(part.split()), roles=(role,), organisation=True)]
+
+
+def _pieces(part: str) -> list[str]:
+    """The parts of an address between commas, outside parentheses; ``and`` or ``&`` separates
+    too, where each side reads as a personal name (``Ken Tanaka and Mei Lin``)."""
+    out: list[str] = []
+    for piece in split_top(part, ","):
+        if out and _SUFFIX.fullmatch(piece):
+            out[-1] += ", " + piece
+            continue
+        piece = _LEADING_AND.sub("", piece)  # "A, B, and C"
+        names = _AND.split(piece)
+        out.extend(names if len(names) > 1 and all(_reads_as_name(n) for n in names) else [piece])
+    return out
+
+
+def _reads_as_name(piece: str) -> bool:
+    """Whether ``piece`` is a personal name and nothing more (an affiliation in parentheses
+    aside): ``Ann Lee``, ``Dr. Ken TANAKA``, ``R. Castellanos``, ``Ludwig van Beethoven``.  Two to
+    four capitalised words (one after an honorific), none a word of a post or a body."""
+    honorific, rest = split_honorific(_IN_PARENTHESES.sub("", piece))
+    head, comma, suffix = rest.rpartition(",")
+    if comma and _SUFFIX.fullmatch(suffix.strip()):
+        rest = head
+    words = rest.split()
+    if not (1 if honorific else 2) <= len(words) <= 4 or is_organisation(rest):
+        return False
+    for index, word in enumerate(words):
+        folded = word.casefold().strip(".,")
+        if folded in POST_WORDS or folded in _UNIT_WORDS:
+            return False
+        if folded in _NAME_PARTICLES and 0 < index < len(words) - 1:
+            continue
+        core = word.rstrip(".")
+        if not core or not core[0].isupper() or not all(c.isalpha() or c in "'’-." for c in core):
+            return False
+    return True
+
+
+def _reads_as_post(piece: str) -> bool:
+    """Whether ``piece`` names a post or a body: ``Deputy Director``, ``Policy Planning Staff``."""
+    words = {w.casefold().strip(".,()（）") for w in piece.split()}
+    return bool(words & (POST_WORDS | _UNIT_WORDS)) or is_organisation(piece)
+
+
 def _addressee(text: str, role: str) -> m.Person:
     """A person (``R. Castellanos, Energy Markets Desk``) or a post (``Director, Economic Security Unit``)."""
+    head, comma, suffix = text.rpartition(",")
+    if comma and _SUFFIX.fullmatch(suffix.strip()) and _reads_as_name(head) and "(" not in head:  # "Ann Lee, PhD"
+        honorific, rest = split_honorific(" ".join(text.split()))
+        return replace(author(rest, roles=(role,)), honorific=honorific)
     found = named(text)
     head = found.name if found else text
     words = {w.casefold().strip(".,") for w in head.split()}
