@@ -76,7 +76,7 @@ def books(tmp_path_factory) -> dict[str, bytes]:
         built["again"] = build()
         patch.delenv("SOURCE_DATE_EPOCH")
         built["pdf/a-1b"] = build("pdf/a-1b")
-        patch.setattr(assemble, "share_fonts", lambda _pdf: None)
+        patch.setattr(assemble, "share_fonts", lambda _pdf, _merge: None)
         built["separate"] = build()
         built["pdf/a-1b separate"] = build("pdf/a-1b")
     return built

@@ -75,8 +75,11 @@ PDF_PART = Kind("pdf/part", "pdf",
 PDF_FOLIOS = Kind("pdf/folios", "pdf", "the folio pages' HTML and stylesheet, their name, the build time",
                   "their PDF")
 
+PDF_FONT = Kind("pdf/font", "pdf", "the subsets of one face that the parts embedded",
+                "their merge into one subset (render/pdf/shared_fonts.py)")
+
 KINDS: tuple[Kind, ...] = (READ, LINT, EPUB_ARTICLE, EPUB_PAGE, EPUB_FONT, EPUB_REPERTOIRE, EPUB_COVER,
-                           DOCX_ARTICLE, DOCX_FONT, PDF_PART, PDF_FOLIOS)
+                           DOCX_ARTICLE, DOCX_FONT, PDF_PART, PDF_FOLIOS, PDF_FONT)
 
 
 class BuildCache:

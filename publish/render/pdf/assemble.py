@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Object, ObjectStreamMode, Stream, String
 
-from .shared_fonts import share_fonts
+from .shared_fonts import MergeFonts, merge_subsets, share_fonts
 from .tags import set_header_scopes
 
 #: Catalog entries that describe the whole document, alike in every part: taken from the first.
@@ -63,14 +63,15 @@ FolioPage = tuple[int, int] | None
 
 
 def assemble(parts: Sequence[Part], folios: Sequence[bytes], furniture: Sequence[FolioPage], *,
-             first_body_page: int | None = None) -> bytes:
+             first_body_page: int | None = None, merge_fonts: MergeFonts = merge_subsets) -> bytes:
     """One PDF of every part's pages in order, with padding pages, page furniture drawn over them.
 
     ``folios`` are PDFs of the book's page furniture (folios, marking); ``furniture``
     names, for each page of the book (padding pages included), the folio page drawn
     over it.  One folio page may serve several pages (every blank page's).
     ``first_body_page`` (0-based) is where the page labels turn from roman to 1, 2, 3
-    (see :func:`set_page_labels`).
+    (see :func:`set_page_labels`). ``merge_fonts`` merges the subsets of one face
+    (``shared_fonts``; the caller may keep its results).
     """
     if not parts:
         raise ValueError("no parts to assemble")
@@ -79,7 +80,7 @@ def assemble(parts: Sequence[Part], folios: Sequence[bytes], furniture: Sequence
         for index, part in enumerate(parts):
             with _open(part.pdf) as source:
                 book.add_part(index, part, source)
-        return book.finish(first_body_page)
+        return book.finish(first_body_page, merge_fonts)
 
 
 def label_pages(data: bytes, first_body_page: int) -> bytes:
@@ -144,7 +145,7 @@ class _Book:
         self._outlines.add(source)
         self._version = max(self._version, source.pdf_version, key=_version_key)
 
-    def finish(self, first_body_page: int | None) -> bytes:
+    def finish(self, first_body_page: int | None, merge_fonts: MergeFonts) -> bytes:
         self._furniture.check_all_drawn()
         if first_body_page is not None:
             set_page_labels(self._pdf, first_body_page)
@@ -154,7 +155,7 @@ class _Book:
         if self._tree is not None:
             self._pdf.Root.StructTreeRoot = self._tree.finish()
             set_header_scopes(self._pdf)
-        share_fonts(self._pdf)
+        share_fonts(self._pdf, merge_fonts)
         return _save(self._pdf, self._version)
 
 

@@ -45,13 +45,14 @@ from typing import Any
 
 from markupsafe import escape
 
-from ...build.cache import PDF_FOLIOS, PDF_PART, BuildCache, Kind
+from ...build.cache import PDF_FOLIOS, PDF_FONT, PDF_PART, BuildCache, Kind, memoised
 from ...diagnostics import Diagnostic, Reporter
 from ...model.nodes import Book, Image, Pos
 from ...model.walk import plain_text
 from ..context import RenderContext, Rendered
 from .assemble import FolioPage, Part, assemble
 from .document import PrintBook, PrintPart
+from .shared_fonts import merge_subsets
 from .typeset import LocalFetcher, parsed_stylesheet, print_stylesheet, typeset_document
 
 #: Characters of text that fill a page, roughly: only for the width of the page
@@ -224,11 +225,18 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
     assembled += [Part(part.pdf, frozenset(part.anchors),
                        pad_before=_padded(starts, laid, i) or (i == 0 and front_laid.pages % 2 == 1))
                   for i, part in enumerate(laid)]
-    pdf = assemble(assembled, [front_folios, blanks, *windows], furniture, first_body_page=front_pages)
+    pdf = assemble(assembled, [front_folios, blanks, *windows], furniture, first_body_page=front_pages,
+                   merge_fonts=functools.partial(_kept_merge, ctx.cache))
     # Counted from the cover, as a book typeset in one go gives them (see pdf.layout).
     from_cover = {anchor: page + 1 for anchor, page in front_laid.anchors.items()}
     from_cover |= {anchor: page + front_pages for anchor, page in numbers.items()}
     return Rendered(pdf, from_cover)
+
+
+def _kept_merge(cache: BuildCache | None, subsets: Sequence[tuple[bytes, int]]) -> bytes | None:
+    """The subsets of one face merged, or the merge an earlier build made of the same subsets:
+    an edit changes the subsets of the faces the article uses, not the others'."""
+    return memoised(cache, PDF_FONT, functools.partial(merge_subsets, subsets), list(subsets))
 
 
 def _part_name(book: Book, part: PrintPart) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import struct
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -55,8 +55,13 @@ class _Unsafe(Exception):
     """The subsets do not merge as this module understands them."""
 
 
-def share_fonts(pdf: pikepdf.Pdf) -> None:
-    """Fonts that several parts embedded as subsets of the same face become one subset."""
+#: Merges the subsets of one face: (font file, highest glyph id drawn) -> one font file, or None.
+MergeFonts = Callable[[Sequence[tuple[bytes, int]]], "bytes | None"]
+
+
+def share_fonts(pdf: pikepdf.Pdf, merge: MergeFonts | None = None) -> None:
+    """Fonts that several parts embedded as subsets of the same face become one subset
+    (``merge``, :func:`merge_subsets` unless told otherwise)."""
     descriptors: dict[str, list[Dictionary]] = defaultdict(list)
     last_cid: dict[tuple[int, int], int] = {}  # FontFile2 stream -> highest CID drawn with it
     unsure: set[str] = set()
@@ -87,7 +92,7 @@ def share_fonts(pdf: pikepdf.Pdf) -> None:
         if len(subsets) == 1:
             program, shared = next(iter(subsets)), streams[min(streams)]
         else:
-            merged = merge_subsets(sorted(subsets.items()))
+            merged = (merge or merge_subsets)(sorted(subsets.items()))
             if merged is None:
                 continue
             program, shared = merged, pdf.make_stream(merged)
