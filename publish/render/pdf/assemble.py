@@ -32,7 +32,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Object, ObjectStreamMode, Stream, String
 
 from .shared_fonts import MergeFonts, merge_subsets, share_fonts
-from .tags import set_header_scopes
+from .tags import set_header_scopes, set_scope
 
 #: Catalog entries that describe the whole document, alike in every part: taken from the first.
 _DOCUMENT_ENTRIES = (Name.Lang, Name.MarkInfo, Name.ViewerPreferences, Name.Metadata,
@@ -154,7 +154,6 @@ class _Book:
         self._outlines.finish()
         if self._tree is not None:
             self._pdf.Root.StructTreeRoot = self._tree.finish()
-            set_header_scopes(self._pdf)
         share_fonts(self._pdf, merge_fonts)
         return _save(self._pdf, self._version)
 
@@ -290,6 +289,10 @@ class _PartStructure:
         self.orphans = _topmost_outside(document, mapped, {element.objgen for element in elements})
         elements += _descendants(self.orphans)
         _prefix_ids(elements, id_prefix)
+        # The header scopes of ``tags``, here, where every element is visited anyway.
+        for element in elements:
+            if isinstance(element, Dictionary) and element.get(Name.S) == Name.TH:
+                set_scope(element)
         for element in (*self.kids, *self.orphans):
             if Name.P in element:
                 del element[Name.P]

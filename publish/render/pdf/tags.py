@@ -29,7 +29,7 @@ def set_header_scopes(pdf: pikepdf.Pdf) -> None:
     while stack:
         element, depth = stack.pop()
         if element.get(Name.S) == Name.TH:
-            _set_scope(element)
+            set_scope(element)
         kids = element.get(Name.K)
         if depth < MAX_DEPTH and kids is not None:
             for kid in (kids if isinstance(kids, Array) else [kids]):
@@ -37,7 +37,8 @@ def set_header_scopes(pdf: pikepdf.Pdf) -> None:
                     stack.append((kid, depth + 1))
 
 
-def _set_scope(header: pikepdf.Dictionary) -> None:
+def set_scope(header: pikepdf.Dictionary) -> None:
+    """``/Scope /Column`` on one ``/TH`` element, unless it has a scope."""
     attributes = header.get(Name.A)
     owners = list(attributes) if isinstance(attributes, Array) else [attributes] if attributes is not None else []
     table = next((a for a in owners if isinstance(a, Dictionary) and a.get(Name.O) == Name.Table), None)
