@@ -399,6 +399,22 @@ def test_the_same_parts_give_the_same_bytes(parts: list[Part], folio_pdf: bytes,
     assert joined(parts, folio_pdf) == book
 
 
+def test_parts_prepared_where_typeset_join_into_the_same_book(parts: list[Part], folio_pdf: bytes,
+                                                               book: bytes) -> None:
+    """A part prepared in its typesetting process (and kept so in the cache) is joined without
+    its tree being walked again, into the bytes the unprepared part gives."""
+    from dataclasses import replace
+
+    from publish.render.pdf.assemble import prepare_part
+    from publish.render.pdf.structure import PREPARED_ORPHANS
+
+    prepared = [replace(part, pdf=prepare_part(part.pdf, f"{index}-".encode())) for index, part in enumerate(parts)]
+    for part in prepared:
+        with pikepdf.open(io.BytesIO(part.pdf)) as pdf:
+            assert PREPARED_ORPHANS in pdf.Root.StructTreeRoot
+    assert joined(prepared, folio_pdf) == book
+
+
 @pytest.mark.parametrize(("variants", "version"), [
     (("pdf/a-1b", "pdf/a-1b"), "1.4"),
     (("pdf/a-1b", "pdf/ua-1"), "1.7"),

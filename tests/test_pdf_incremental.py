@@ -64,9 +64,9 @@ class Builds:
         monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
         part, folios = pdf_parts._typeset_part, pdf_parts._typeset_folios
 
-        def counted_part(document_html, identifier, *rest):
-            self.typeset.append(identifier.split("/", 1)[1])
-            return part(document_html, identifier, *rest)
+        def counted_part(document_html, name, *rest):
+            self.typeset.append(name)
+            return part(document_html, name, *rest)
 
         def counted_folios(document_html, extra_css, pages, identifier, *rest):
             self.folios.append(identifier.split("/", 1)[1])

@@ -32,7 +32,8 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Object, ObjectStreamMode, Stream, String
 
 from .shared_fonts import MergeFonts, merge_subsets, share_fonts
-from .tags import set_header_scopes, set_scope
+from .structure import PartStructure, StructureTree, import_objects, prepare_structure
+from .tags import set_header_scopes
 
 #: Catalog entries that describe the whole document, alike in every part: taken from the first.
 _DOCUMENT_ENTRIES = (Name.Lang, Name.MarkInfo, Name.ViewerPreferences, Name.Metadata,
@@ -83,6 +84,16 @@ def assemble(parts: Sequence[Part], folios: Sequence[bytes], furniture: Sequence
         return book.finish(first_body_page, merge_fonts)
 
 
+def prepare_part(data: bytes, id_prefix: bytes) -> bytes:
+    """A part made ready to be joined where it is typeset (see ``structure``): the same
+    pages, the structure analysed once, not at every assembly that takes it from the cache."""
+    with _open(data) as pdf:
+        if Name.StructTreeRoot not in pdf.Root:
+            return data
+        prepare_structure(pdf, id_prefix)
+        return _save(pdf, pdf.pdf_version)
+
+
 def label_pages(data: bytes, first_body_page: int) -> bytes:
     """A PDF written in one go, with the page labels of :func:`set_page_labels`."""
     with _open(data) as pdf:
@@ -118,7 +129,7 @@ class _Book:
     def __init__(self, folios: Sequence[pikepdf.Pdf], furniture: Sequence[FolioPage]):
         self._pdf = pikepdf.new()
         self._furniture = _Furniture(self._pdf, folios, furniture)
-        self._tree: _StructureTree | None = None
+        self._tree: StructureTree | None = None
         self._dests = _Destinations(self._pdf)
         self._outlines = _Outlines(self._pdf)
         self._version = "1.0"
@@ -128,11 +139,11 @@ class _Book:
         tagged = Name.StructTreeRoot in source.Root
         if index > 0 and tagged != (self._tree is not None):
             raise ValueError(f"part {index} is {'' if tagged else 'not '}tagged, unlike part 0")
-        structure = _PartStructure(source, id_prefix=f"{index}-".encode()) if tagged else None
+        structure = PartStructure(source, id_prefix=f"{index}-".encode()) if tagged else None
         if index == 0:
             _copy_document_entries(self._pdf, source)
             if tagged:
-                self._tree = _StructureTree(self._pdf, source)
+                self._tree = StructureTree(self._pdf, source)
         if part.pad_before:
             self._furniture.add_padding_page(source.pages[0].mediabox)
         first = len(self._pdf.pages)
@@ -168,13 +179,13 @@ def _check_catalog(index: int, source: pikepdf.Pdf) -> None:
 
 def _copy_document_entries(book: pikepdf.Pdf, first: pikepdf.Pdf) -> None:
     keys = [key for key in _DOCUMENT_ENTRIES if key in first.Root]
-    for key, value in zip(keys, _import(book, first, [first.Root[key] for key in keys]), strict=True):
+    for key, value in zip(keys, import_objects(book, first, [first.Root[key] for key in keys]), strict=True):
         book.Root[key] = value
     names = first.Root.get(Name.Names, Dictionary())
     if Name.EmbeddedFiles in names:
-        book.Root.Names = Dictionary(EmbeddedFiles=_import(book, first, [names.EmbeddedFiles])[0])
+        book.Root.Names = Dictionary(EmbeddedFiles=import_objects(book, first, [names.EmbeddedFiles])[0])
     if Name.Info in first.trailer:
-        book.trailer.Info = _import(book, first, [first.trailer.Info])[0]
+        book.trailer.Info = import_objects(book, first, [first.trailer.Info])[0]
 
 
 # ------------------------------------------------------------------- folios
@@ -264,139 +275,6 @@ def _add_xobject(page: pikepdf.Page, xobject: Object, prefix: str) -> Name:
     return name
 
 
-# ------------------------------------------------------------------- structure tree
-
-
-class _PartStructure:
-    """A part's structure tree, made ready in the part to be copied into the book.
-
-    The part's top-level elements have the part's Document for parent, and so have the
-    elements WeasyPrint makes for the content of margin boxes, outside the tree (found
-    through the ParentTree only): they lose their /P, lest copying them copy the part's
-    Document and, through it, the part's StructTreeRoot.  The /ID of elements gets the
-    part's prefix: WeasyPrint names a table's header cells after the table's object
-    number, which another part may give to a table of its own.
-    """
-
-    def __init__(self, source: pikepdf.Pdf, id_prefix: bytes):
-        root = source.Root.StructTreeRoot
-        document = _document_element(root)
-        self.source = source
-        self.kids = _as_list(document.get(Name.K))
-        self.parent_tree = list(pikepdf.NumberTree(root.ParentTree).items())
-        elements = list(_descendants(self.kids))
-        mapped = [element for _, value in self.parent_tree for element in _as_list(value)]
-        self.orphans = _topmost_outside(document, mapped, {element.objgen for element in elements})
-        elements += _descendants(self.orphans)
-        _prefix_ids(elements, id_prefix)
-        # The header scopes of ``tags``, here, where every element is visited anyway.
-        for element in elements:
-            if isinstance(element, Dictionary) and element.get(Name.S) == Name.TH:
-                set_scope(element)
-        for element in (*self.kids, *self.orphans):
-            if Name.P in element:
-                del element[Name.P]
-        self.key_count = max(int(root.get(Name.ParentTreeNextKey, 0)),
-                             max((key for key, _ in self.parent_tree), default=-1) + 1)
-
-
-class _StructureTree:
-    """The book's structure tree, one part after the other."""
-
-    def __init__(self, book: pikepdf.Pdf, first: pikepdf.Pdf):
-        self._book = book
-        self._document = book.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
-        # Keys in order: each part's NumberTree is, and the parts' keys follow each other.
-        self._nums: list[tuple[int, Object]] = []
-        self._next_key = 0
-        # Role and class maps and PDF 2.0 namespaces are the document's, alike in every part.
-        first_root = first.Root.StructTreeRoot
-        keys = [key for key in (Name.RoleMap, Name.ClassMap, Name.Namespaces) if key in first_root]
-        self._entries = dict(zip(keys, _import(book, first, [first_root[key] for key in keys]), strict=True))
-        first_document = _document_element(first_root)
-        if Name.NS in first_document:
-            self._document.NS = book.copy_foreign(first_document.NS)
-
-    def add(self, part: _PartStructure, pages: Sequence[pikepdf.Page]) -> None:
-        """Add a part's structure, its pages being already in the book as `pages`."""
-        offset = self._next_key
-        _shift_struct_parents(pages, offset)
-        values = _import(self._book, part.source, (value for _, value in part.parent_tree))
-        self._nums.extend((key + offset, value) for (key, _), value in zip(part.parent_tree, values, strict=True))
-        kids = [self._book.copy_foreign(kid) for kid in part.kids]
-        self._document.K.extend(kids)
-        for element in (*kids, *(self._book.copy_foreign(orphan) for orphan in part.orphans)):
-            element.P = self._document
-        self._next_key = offset + part.key_count
-
-    def finish(self) -> Object:
-        """The StructTreeRoot of the book."""
-        root = self._book.make_indirect(Dictionary(
-            Type=Name.StructTreeRoot,
-            K=Array([self._document]),
-            ParentTree=Dictionary(Nums=Array([item for entry in self._nums for item in entry])),
-            ParentTreeNextKey=self._next_key))
-        for key, value in self._entries.items():
-            root[key] = value
-        self._document.P = root
-        return root
-
-
-def _document_element(root: Object) -> Object:
-    kids = _as_list(root.get(Name.K))
-    if len(kids) != 1 or kids[0].get(Name.S) != Name.Document:
-        raise ValueError("a part's structure tree must have one /Document element at its root")
-    return kids[0]
-
-
-def _descendants(elements: Iterable[Object]) -> Iterator[Object]:
-    """The structure elements among `elements` and under them."""
-    stack = list(elements)
-    while stack:
-        element = stack.pop()
-        # Not an MCID, nor a reference to marked content or to an object.
-        if isinstance(element, Dictionary) and Name.S in element:
-            yield element
-            stack.extend(_as_list(element.get(Name.K)))
-
-
-def _topmost_outside(document: Object, elements: Iterable[Object],
-                     inside: set[tuple[int, int]]) -> list[Dictionary]:
-    """The topmost ancestors, below `document`, of those `elements` not `inside` its tree."""
-    topmost: list[Dictionary] = []
-    seen = set(inside)
-    for element in elements:
-        while isinstance(element, Dictionary) and element.objgen not in seen:
-            seen.add(element.objgen)
-            parent = element.get(Name.P)
-            if parent is None or _is(parent, document):
-                topmost.append(element)
-                break
-            element = parent
-    return topmost
-
-
-def _prefix_ids(elements: Iterable[Object], prefix: bytes) -> None:
-    """Prefix the /ID of `elements`, and the table /Headers naming them."""
-    for element in elements:
-        keys = element.keys()  # one call for both tests, on every element of the part
-        if "/ID" in keys:
-            element.ID = String(prefix + bytes(element.ID))
-        for attributes in _as_list(element.A if "/A" in keys else None):
-            if isinstance(attributes, Dictionary) and Name.Headers in attributes:
-                attributes.Headers = Array([String(prefix + bytes(header)) for header in attributes.Headers])
-
-
-def _shift_struct_parents(pages: Iterable[pikepdf.Page], offset: int) -> None:
-    """Shift the ParentTree keys the pages and their annotations refer to."""
-    for page in pages:
-        if Name.StructParents in page.obj:
-            page.obj.StructParents = int(page.obj.StructParents) + offset
-        for annotation in page.obj.get(Name.Annots, ()):
-            if Name.StructParent in annotation:
-                annotation.StructParent = int(annotation.StructParent) + offset
-
-
 # ------------------------------------------------------------------- names and outlines
 
 
@@ -413,7 +291,7 @@ class _Destinations:
         dests = source.Root.get(Name.Names, Dictionary()).get(Name.Dests)
         # The names the part does not own are placeholders for the ids of other parts.
         owned = [(bytes(name), dest) for name, dest in _name_tree_items(dests) if str(name) in part.owned]
-        for (name, _), dest in zip(owned, _import(self._book, source, (dest for _, dest in owned)), strict=True):
+        for (name, _), dest in zip(owned, import_objects(self._book, source, (dest for _, dest in owned)), strict=True):
             if name in self._dests:
                 raise ValueError(f"parts {self._owners[name]} and {index} both own the destination "
                                  f"{str(String(name))!r}")
@@ -510,29 +388,6 @@ def _save(book: pikepdf.Pdf, version: str) -> bytes:
     return output.getvalue()
 
 
-# ------------------------------------------------------------------- objects
-
-
-def _import(book: pikepdf.Pdf, source: pikepdf.Pdf, objects: Iterable[Object]) -> list[Object]:
-    """`objects` of `source` copied into `book`.
-
-    copy_foreign takes indirect objects only: the objects, direct arrays and dictionaries
-    among them, travel in one indirect array (which the book then leaves unreferenced).
-    """
-    return list(book.copy_foreign(source.make_indirect(Array(objects))))
-
-
 def _keys(names: Iterable[object]) -> set[str]:
     """Names as strings, to compare the keys of a dictionary with Name constants."""
     return {str(name) for name in names}
-
-
-def _as_list(obj: Object | None) -> list[Object]:
-    """The items of an entry that holds one object or an array of them (/K, /A)."""
-    if obj is None:
-        return []
-    return list(obj) if isinstance(obj, Array) else [obj]
-
-
-def _is(obj: Object | None, other: Object) -> bool:
-    return isinstance(obj, Object) and obj.is_indirect and obj.objgen == other.objgen

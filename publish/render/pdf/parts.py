@@ -50,7 +50,7 @@ from ...diagnostics import Diagnostic, Reporter
 from ...model.nodes import Book, Image, Pos
 from ...model.walk import plain_text
 from ..context import RenderContext, Rendered
-from .assemble import FolioPage, Part, assemble
+from .assemble import FolioPage, Part, assemble, prepare_part
 from .document import PrintBook, PrintPart
 from .shared_fonts import merge_subsets
 from .typeset import LocalFetcher, parsed_stylesheet, print_stylesheet, typeset_document
@@ -166,7 +166,7 @@ def typeset(book: Book, parts: Sequence[PrintPart], ctx: RenderContext, fetcher:
         extra = "" if name == "front" else running  # the front part's cover sets the running strings itself
         identifier = f"{slug}/{name}"
         return _Job(PDF_PART, jobs.key(document_html, extra, identifier),
-                    functools.partial(_typeset_part, document_html, identifier, travelling, fetcher, extra))
+                    functools.partial(_typeset_part, document_html, name, identifier, travelling, fetcher, extra))
 
     def folio_jobs(kinds: Sequence[str]) -> list[_Job]:
         windows = [_folio_job(jobs, window_kinds(kinds, run), run.start + 1, book, f"{slug}/folios-{run.start + 1}",
@@ -322,7 +322,7 @@ def body_folio(kinds: Sequence[str], index: int) -> FolioPage:
 # ------------------------------------------------------------------- typesetting
 
 
-def _typeset_part(document_html: str, identifier: str, ctx: RenderContext, fetcher: LocalFetcher,
+def _typeset_part(document_html: str, name: str, identifier: str, ctx: RenderContext, fetcher: LocalFetcher,
                   extra_css: str) -> LaidPart:
     reporter = Reporter(stream=None, strict=ctx.reporter.strict)  # reported by the caller, in order
     own: dict[str, int] = {}
@@ -340,6 +340,9 @@ def _typeset_part(document_html: str, identifier: str, ctx: RenderContext, fetch
 
     pdf, document = typeset_document(document_html, identifier, replace(ctx, reporter=reporter), fetcher,
                                      PART_CSS + extra_css, before_writing=keep_links_out)
+    # The ids of its structure elements are prefixed with the part's name, unique in the
+    # book and the same wherever the part moves, so that the prepared part can be kept.
+    pdf = prepare_part(pdf, f"{name}-".encode())
     return LaidPart(pdf, own, tuple(_page_kind(page) for page in document.pages), tuple(reporter.warnings))
 
 
