@@ -170,7 +170,8 @@ def preview_figures(workdir: Path, source100: Path, env: dict[str, str], rebuild
         out = workdir / f"preview-{name}.json"
         done = subprocess.run([sys.executable, str(path), "--source", str(source100), "--json", str(out), *extra],
                               env=env, capture_output=True, text=True, timeout=3600)
-        if done.returncode != 0 or not out.exists():
+        # preview_memory.py exits 1 when the memory grew: a figure, kept; no figures is a failure.
+        if not out.exists():
             figures[name] = {"error": (done.stderr or done.stdout)[-1500:]}
             continue
         figures[name] = json.loads(out.read_text(encoding="utf-8"))

@@ -33,7 +33,7 @@ from typing import Any
 from ..diagnostics import BuildError, Diagnostic, InputError, Reporter
 from ..lint import lint
 from ..model import nodes as m
-from ..render import FORMATS, get_handout_renderer, get_renderer
+from ..render import FORMATS, get_handout_renderer, get_renderer, warm_up
 from ..render.context import RenderContext
 from ..sources.manifest import locate
 from .pipeline import BuildOptions, Prepared, output_name, prepare, write_outputs
@@ -135,6 +135,12 @@ def run_batch(requests: Sequence[BookRequest], outdir: Path, executor: Executor,
             progress(outcomes[index])
             continue
         ready.append((index, prepared, reporter, started))
+    if ready and not executor.ships:
+        # Forked here, each book's task starts with the renderers imported and the first
+        # book's print stylesheet parsed, as a build of `publish watch` does; otherwise
+        # every book pays for both again (a second of CPU each).
+        formats = sorted({name for _, prepared, _, _ in ready for name in prepared.formats})
+        warm_up(formats, ready[0][1].context.with_reporter(Reporter(stream=None)))
     tasks = [reporting(functools.partial(render_book, _travelling(prepared, executor)), strict)
              for _, prepared, _, _ in ready]
     for position, result in executor.each("book", tasks):
